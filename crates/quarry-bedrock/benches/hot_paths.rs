@@ -1,1 +1,147 @@
-fn main() {}
+//! Criterion benches for the per-request pure functions: the chat request mapping (parse the
+//! OpenAI JSON, translate, encode the Converse JSON), the response mapping, SigV4 signing, and
+//! the stream translation (decode event-stream frames, write SSE).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::hint::black_box;
+use std::time::{Duration, SystemTime};
+
+use aws_credential_types::Credentials;
+use aws_smithy_eventstream::frame::write_message_to;
+use aws_smithy_types::event_stream::{Header, HeaderValue, Message};
+use bytes::BytesMut;
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use quarry_bedrock::chat::{self, ChatDefaults, ResponseMeta, StreamFormat, StreamTranslator};
+use quarry_bedrock::eventstream::{Frame, FrameDecoder};
+use quarry_bedrock::sign::{sign_v4, ToSign, BEDROCK_SERVICE};
+
+const CHAT: &str = r#"{"model":"us.anthropic.claude-sonnet-4-5-20250929-v1:0","max_tokens":512,"temperature":0.7,"stop":["END"],"messages":[{"role":"system","content":"You are a helpful assistant."},{"role":"user","content":"What is the capital of France?"},{"role":"assistant","content":"Paris."},{"role":"user","content":[{"type":"text","text":"And of Germany? Answer in one word."}]}]}"#;
+
+const CONVERSE_RESPONSE: &str = r#"{"output":{"message":{"role":"assistant","content":[{"text":"Berlin."}]}},"stopReason":"end_turn","usage":{"inputTokens":42,"outputTokens":3,"totalTokens":45,"cacheReadInputTokens":0,"cacheWriteInputTokens":0},"metrics":{"latencyMs":312}}"#;
+
+fn frame(event_type: &str, payload: &str) -> Vec<u8> {
+    let message = Message::new_from_parts(
+        vec![
+            Header::new(
+                ":event-type",
+                HeaderValue::String(event_type.to_owned().into()),
+            ),
+            Header::new(
+                ":content-type",
+                HeaderValue::String("application/json".into()),
+            ),
+            Header::new(":message-type", HeaderValue::String("event".into())),
+        ],
+        payload.as_bytes().to_vec(),
+    );
+    let mut out = Vec::new();
+    write_message_to(&message, &mut out).unwrap();
+    out
+}
+
+/// A 60-delta ConverseStream body, as Bedrock sends it (with `p` padding).
+fn stream_body() -> Vec<u8> {
+    let mut body = frame("messageStart", r#"{"role":"assistant","p":"abcdefgh"}"#);
+    for i in 0..60 {
+        body.extend(frame(
+            "contentBlockDelta",
+            &format!(r#"{{"contentBlockIndex":0,"delta":{{"text":" word{i}"}},"p":"abcdefghijklmnopqrstuvwxyzABCDEF"}}"#),
+        ));
+    }
+    body.extend(frame("contentBlockStop", r#"{"contentBlockIndex":0}"#));
+    body.extend(frame("messageStop", r#"{"stopReason":"end_turn"}"#));
+    body.extend(frame(
+        "metadata",
+        r#"{"usage":{"inputTokens":12,"outputTokens":60,"totalTokens":72},"metrics":{"latencyMs":900}}"#,
+    ));
+    body
+}
+
+fn meta() -> ResponseMeta {
+    ResponseMeta {
+        id: "chatcmpl-0123456789abcdefghijklmn".into(),
+        created: 1_736_942_400,
+        model: "us.anthropic.claude-sonnet-4-5-20250929-v1:0".into(),
+    }
+}
+
+fn benches(c: &mut Criterion) {
+    let defaults = ChatDefaults::default();
+    c.bench_function("chat_request_mapping", |b| {
+        b.iter(|| {
+            let req: quarry_openai::chat::ChatRequest =
+                serde_json::from_slice(black_box(CHAT.as_bytes())).unwrap();
+            let converse = chat::converse_from_chat(&req, &defaults).unwrap();
+            black_box(serde_json::to_vec(&converse).unwrap())
+        })
+    });
+
+    c.bench_function("chat_response_mapping", |b| {
+        let meta = meta();
+        b.iter(|| {
+            let resp =
+                chat::parse_converse_response(black_box(CONVERSE_RESPONSE.as_bytes())).unwrap();
+            black_box(serde_json::to_vec(&chat::chat_from_converse(resp, &meta)).unwrap())
+        })
+    });
+
+    let creds = Credentials::new(
+        "AKIDEXAMPLE",
+        "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+        None,
+        None,
+        "bench",
+    );
+    let body = br#"{"messages":[{"role":"user","content":[{"text":"hi"}]}]}"#;
+    c.bench_function("sigv4_sign_converse", |b| {
+        b.iter(|| {
+            black_box(
+                sign_v4(
+                    &ToSign {
+                        method: "POST",
+                        url: "https://bedrock-runtime.us-east-1.amazonaws.com/model/us.anthropic.claude-sonnet-4-5-20250929-v1%3A0/converse",
+                        headers: &[("content-type", "application/json")],
+                        body,
+                    },
+                    &creds,
+                    "us-east-1",
+                    BEDROCK_SERVICE,
+                    SystemTime::UNIX_EPOCH + Duration::from_secs(1_736_942_400),
+                )
+                .unwrap(),
+            )
+        })
+    });
+
+    let stream = stream_body();
+    let mut group = c.benchmark_group("stream_translation");
+    group.throughput(Throughput::Elements(64));
+    group.bench_function("converse_stream_64_events_to_sse", |b| {
+        b.iter(|| {
+            let mut decoder = FrameDecoder::new();
+            let mut translator = StreamTranslator::new(StreamFormat::Chat, meta(), true);
+            let mut out = BytesMut::with_capacity(16 * 1024);
+            // Network-sized reads that split frames.
+            for piece in stream.chunks(1400) {
+                decoder.push(piece);
+                while let Some(frame) = decoder.next_frame().unwrap() {
+                    if let Frame::Event {
+                        event_type,
+                        payload,
+                    } = frame
+                    {
+                        translator
+                            .on_event(&event_type, &payload, &mut out)
+                            .unwrap();
+                    }
+                }
+            }
+            translator.finish(&mut out);
+            black_box(out.len())
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(hot_paths, benches);
+criterion_main!(hot_paths);

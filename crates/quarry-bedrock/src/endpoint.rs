@@ -145,8 +145,14 @@ mod tests {
 
     #[test]
     fn region_prefers_config_then_aws_region_then_default_region() {
-        let env = env_of(&[("AWS_REGION", "eu-west-1"), ("AWS_DEFAULT_REGION", "ap-south-1")]);
-        assert_eq!(resolve_region(Some("us-west-2"), &env).as_deref(), Some("us-west-2"));
+        let env = env_of(&[
+            ("AWS_REGION", "eu-west-1"),
+            ("AWS_DEFAULT_REGION", "ap-south-1"),
+        ]);
+        assert_eq!(
+            resolve_region(Some("us-west-2"), &env).as_deref(),
+            Some("us-west-2")
+        );
         assert_eq!(resolve_region(None, &env).as_deref(), Some("eu-west-1"));
         let env = env_of(&[("AWS_DEFAULT_REGION", "ap-south-1")]);
         assert_eq!(resolve_region(None, &env).as_deref(), Some("ap-south-1"));
@@ -168,10 +174,21 @@ mod tests {
             ("AWS_ENDPOINT_URL", "http://all:1"),
             ("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", "http://runtime:2/"),
         ]);
-        assert_eq!(base_url(Service::Runtime, "us-east-1", None, &env), "http://runtime:2");
-        assert_eq!(base_url(Service::ControlPlane, "us-east-1", None, &env), "http://all:1");
         assert_eq!(
-            base_url(Service::Runtime, "us-east-1", Some("https://vpce.example/prefix/"), &env),
+            base_url(Service::Runtime, "us-east-1", None, &env),
+            "http://runtime:2"
+        );
+        assert_eq!(
+            base_url(Service::ControlPlane, "us-east-1", None, &env),
+            "http://all:1"
+        );
+        assert_eq!(
+            base_url(
+                Service::Runtime,
+                "us-east-1",
+                Some("https://vpce.example/prefix/"),
+                &env
+            ),
             "https://vpce.example/prefix"
         );
         // upstream_url is a runtime option only.
@@ -188,7 +205,11 @@ mod tests {
             "/model/anthropic.claude-3-haiku-20240307-v1%3A0/converse"
         );
         assert_eq!(
-            model_path("us.anthropic.claude-sonnet-4-5-20250929-v1:0", "converse-stream").unwrap(),
+            model_path(
+                "us.anthropic.claude-sonnet-4-5-20250929-v1:0",
+                "converse-stream"
+            )
+            .unwrap(),
             "/model/us.anthropic.claude-sonnet-4-5-20250929-v1%3A0/converse-stream"
         );
         assert_eq!(

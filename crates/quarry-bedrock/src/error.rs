@@ -183,7 +183,10 @@ mod tests {
             br#"{"message":"Too many requests, please wait before trying again."}"#,
         );
         assert_eq!(e.code, "ThrottlingException");
-        assert_eq!(e.message, "Too many requests, please wait before trying again.");
+        assert_eq!(
+            e.message,
+            "Too many requests, please wait before trying again."
+        );
         assert!(e.retryable());
         assert_eq!(e.openai_type(), "rate_limit_error");
         assert_eq!(e.openai_code(), "throttling");
@@ -207,12 +210,7 @@ mod tests {
 
     #[test]
     fn empty_body_with_header_message() {
-        let e = parse_http_error(
-            500,
-            Some("InternalServerException"),
-            Some("boom"),
-            b"{}",
-        );
+        let e = parse_http_error(500, Some("InternalServerException"), Some("boom"), b"{}");
         assert_eq!(e.code, "InternalServerException");
         assert_eq!(e.message, "boom");
         assert_eq!(e.openai_type(), "api_error");
@@ -222,7 +220,11 @@ mod tests {
     #[test]
     fn non_json_bodies_are_quoted_briefly() {
         let e = parse_http_error(502, None, None, b"<html>bad gateway</html>");
-        assert!(e.message.contains("<html>bad gateway</html>"), "{}", e.message);
+        assert!(
+            e.message.contains("<html>bad gateway</html>"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]
@@ -231,7 +233,10 @@ mod tests {
         assert_eq!(e.code, "ModelStreamErrorException");
         assert_eq!(e.status, 424);
         assert_eq!(e.openai_code(), "model_stream_error");
-        assert_eq!(from_stream_exception("throttlingException", String::new()).status, 429);
+        assert_eq!(
+            from_stream_exception("throttlingException", String::new()).status,
+            429
+        );
     }
 
     #[test]
@@ -242,6 +247,8 @@ mod tests {
             None,
             br#"{"message":"Invocation of model ID anthropic.claude-sonnet-4 with on-demand throughput isn't supported. Retry your request with the ID or ARN of an inference profile that contains this model."}"#,
         );
-        assert!(e.message.contains("hint: use a cross-region inference profile ID"));
+        assert!(e
+            .message
+            .contains("hint: use a cross-region inference profile ID"));
     }
 }

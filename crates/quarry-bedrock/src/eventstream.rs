@@ -20,7 +20,10 @@ pub enum Frame {
     /// `:message-type: event`; `event_type` is the `:event-type` header, `payload` its JSON.
     Event { event_type: String, payload: Bytes },
     /// `:message-type: exception`; `exception_type` is the camelCase union member name.
-    Exception { exception_type: String, payload: Bytes },
+    Exception {
+        exception_type: String,
+        payload: Bytes,
+    },
     /// `:message-type: error` (unmodeled): code and message come from headers.
     Error { code: String, message: String },
 }

@@ -27,7 +27,10 @@ impl std::fmt::Debug for SignatureHeaders {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SignatureHeaders")
             .field("x_amz_date", &self.x_amz_date)
-            .field("security_token", &self.security_token.as_ref().map(|_| "***"))
+            .field(
+                "security_token",
+                &self.security_token.as_ref().map(|_| "***"),
+            )
             .finish_non_exhaustive()
     }
 }
@@ -88,7 +91,9 @@ pub fn sign_v4(
         }
     }
     if out.authorization.is_empty() {
-        return Err(SignError("the signer produced no Authorization header".into()));
+        return Err(SignError(
+            "the signer produced no Authorization header".into(),
+        ));
     }
     Ok(out)
 }
@@ -135,9 +140,9 @@ mod tests {
         .unwrap();
         assert_eq!(h.x_amz_date, "20250115T120000Z");
         assert_eq!(signed_headers_of(&h), "content-type;host;x-amz-date");
-        assert!(h
-            .authorization
-            .starts_with("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20250115/us-east-1/bedrock/aws4_request"));
+        assert!(h.authorization.starts_with(
+            "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20250115/us-east-1/bedrock/aws4_request"
+        ));
         assert_eq!(
             signature_of(&h),
             "16f62455c1fd645002e290a8b00cdf96fe6309b26c8cb57e283edb75575d5e56"
@@ -182,7 +187,10 @@ mod tests {
             signature_of(&h),
             "10a84566404fc9f55ced351f5a104275b91487986ce2944321aa138514103743"
         );
-        assert_eq!(h.security_token.as_deref(), Some("FQoGZXIvYXdzEXAMPLETOKEN"));
+        assert_eq!(
+            h.security_token.as_deref(),
+            Some("FQoGZXIvYXdzEXAMPLETOKEN")
+        );
     }
 
     #[test]

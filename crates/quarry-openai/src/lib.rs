@@ -1,1 +1,11 @@
-//! placeholder
+//! OpenAI's HTTP API as Quarry speaks it: serde types that mirror OpenAI's JSON (chat
+//! completions, legacy completions), the error envelope and the server-sent-events encoder.
+//!
+//! Types here are data only. Requests keep every field a client may send (unknown ones land in
+//! an `extra` map so a translator can pass Bedrock-specific fields through); responses serialize
+//! exactly the fields OpenAI's SDKs expect, in OpenAI's order.
+
+pub mod chat;
+pub mod completions;
+pub mod error;
+pub mod sse;

@@ -1,0 +1,101 @@
+//! Converse and ConverseStream: fault selection, model-ID and body validation, the
+//! deterministic reply, and its JSON or event-stream rendering.
+
+mod engine;
+mod stream;
+mod validate;
+mod wire;
+
+use std::time::Duration;
+
+use http::header::{HeaderValue, CONTENT_TYPE};
+use http::Response;
+
+use self::engine::Reply;
+use self::wire::{ConverseResponse, Metrics, Output, OutputBlock, OutputMessage, ToolUse};
+use super::Ctx;
+use crate::body::{Pacing, ResponseBody};
+use crate::error::{ApiError, APPLICATION_JSON};
+use crate::faults::{self, Fault};
+use crate::model_id;
+
+const EVENT_STREAM: HeaderValue = HeaderValue::from_static("application/vnd.amazon.eventstream");
+const INVALID_MODEL: &str = "The provided model identifier is invalid.";
+
+pub(crate) async fn handle(
+    ctx: &Ctx<'_>,
+    streaming: bool,
+) -> Result<Response<ResponseBody>, ApiError> {
+    let fault = faults::parse(ctx.model_id);
+    let delay = match &fault {
+        Some(Fault::Error(error)) => return Err(error.clone()),
+        Some(Fault::Garbage) => {
+            return Ok(with_type(
+                ResponseBody::full("this is not json"),
+                APPLICATION_JSON,
+            ))
+        }
+        Some(Fault::Slow(delay)) => *delay,
+        Some(Fault::Stream(_)) => Duration::ZERO,
+        None if !model_id::is_valid(ctx.model_id) => {
+            return Err(ApiError::validation(INVALID_MODEL))
+        }
+        None => Duration::ZERO,
+    };
+    let request = validate::parse(ctx.body)?;
+    validate::validate(&request)?;
+    let reply = engine::reply(&request);
+
+    if streaming {
+        let frames = match fault {
+            Some(Fault::Stream(stream_fault)) => stream::fault_frames(stream_fault),
+            _ => stream::frames(&reply, millis(ctx.started.elapsed() + delay)),
+        };
+        let pacing = Pacing::spread(delay, frames.len());
+        return Ok(with_type(
+            ResponseBody::frames(frames, pacing),
+            EVENT_STREAM,
+        ));
+    }
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
+    let body = render(&reply, millis(ctx.started.elapsed()));
+    Ok(with_type(ResponseBody::full(body), APPLICATION_JSON))
+}
+
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+}
+
+fn with_type(body: ResponseBody, content_type: HeaderValue) -> Response<ResponseBody> {
+    let mut response = Response::new(body);
+    response.headers_mut().insert(CONTENT_TYPE, content_type);
+    response
+}
+
+/// The Converse response JSON for `reply`.
+fn render(reply: &Reply, latency_ms: u64) -> Vec<u8> {
+    let mut content = Vec::with_capacity(2);
+    content.push(OutputBlock::Text(&reply.text));
+    if let Some(call) = &reply.tool_call {
+        content.push(OutputBlock::ToolUse(ToolUse {
+            tool_use_id: &call.id,
+            name: &call.name,
+            input: &call.input,
+        }));
+    }
+    let response = ConverseResponse {
+        output: Output {
+            message: OutputMessage {
+                role: "assistant",
+                content,
+            },
+        },
+        stop_reason: reply.stop_reason.as_str(),
+        usage: reply.usage,
+        metrics: Metrics { latency_ms },
+    };
+    // Plain structs of strings, numbers and JSON values always serialise.
+    serde_json::to_vec(&response).unwrap_or_default()
+}

@@ -1,0 +1,334 @@
+//! `llm/v1/chat` and `llm/v1/completions` over Converse / ConverseStream.
+
+use std::sync::Arc;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use bytes::Bytes;
+use http::{header, HeaderValue, Request, Response, StatusCode};
+use hyper::body::Incoming;
+use quarry_bedrock::chat::{self as translate, ResponseMeta, StreamFormat};
+use quarry_config::ResponseStreaming;
+use quarry_openai::{chat::ChatRequest, completions::CompletionRequest};
+use serde::de::DeserializeOwned;
+
+use super::chat_stream::TranslatingBody;
+use crate::bedrock::{self, ModelCall, MAX_RESPONSE_BODY};
+use crate::body::{full, read_limited, RespBody};
+use crate::error::{GatewayError, Kind};
+use crate::state::{RouteRuntime, State};
+use crate::stats::{Record, Tokens};
+
+/// Chat or legacy completions: same upstream API, different OpenAI shapes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Chat,
+    Completion,
+}
+
+/// Handles one request on a chat or completions route; statistics are recorded here for
+/// one-shot answers and errors, and by the stream body when a stream ends.
+pub async fn handle(
+    state: Arc<State>,
+    route_index: usize,
+    request: Request<Incoming>,
+    mode: Mode,
+    started: Instant,
+) -> Response<RespBody> {
+    let route = &state.routes[route_index];
+    let mut record = Record {
+        route: route.name.clone(),
+        plugin_path: route.plugin.plugin_path.clone(),
+        route_type: route.plugin.route_type.as_str(),
+        input_cost: route.plugin.model.options.input_cost,
+        output_cost: route.plugin.model.options.output_cost,
+        ..Default::default()
+    };
+    match run(&state, route_index, request, mode, started, &mut record).await {
+        Ok(Outcome::Streaming(response)) => response,
+        Ok(Outcome::Done(response)) => {
+            record.status = response.status().as_u16();
+            record.latency_ms = elapsed_ms(started);
+            finish_record(&state, route, record);
+            response
+        }
+        Err(error) => {
+            record.status = error.status().as_u16();
+            record.error = Some(error.label());
+            record.latency_ms = elapsed_ms(started);
+            if matches!(
+                error.kind,
+                Kind::Upstream(_) | Kind::Unreachable | Kind::Timeout
+            ) {
+                tracing::warn!(route = %route.name, status = record.status, error = %error, "upstream call failed");
+            }
+            finish_record(&state, route, record);
+            error.into_response()
+        }
+    }
+}
+
+enum Outcome {
+    Done(Response<RespBody>),
+    Streaming(Response<RespBody>),
+}
+
+/// The parts of a chat or completions request the pipeline needs beside the translation.
+struct Parsed {
+    model: Option<String>,
+    stream: bool,
+    include_usage: bool,
+}
+
+async fn run(
+    state: &Arc<State>,
+    route_index: usize,
+    request: Request<Incoming>,
+    mode: Mode,
+    started: Instant,
+    record: &mut Record,
+) -> Result<Outcome, GatewayError> {
+    let route = &state.routes[route_index];
+    if request.method() != http::Method::POST {
+        return Err(GatewayError::new(
+            Kind::MethodNotAllowed,
+            format!(
+                "{} routes accept POST, not {}",
+                route.plugin.route_type.as_str(),
+                request.method()
+            ),
+        ));
+    }
+    let content_length = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    let body = read_limited(
+        request.into_body(),
+        content_length,
+        route.plugin.max_request_body_size,
+    )
+    .await?;
+    if route.plugin.logging.log_payloads {
+        record.request_payload = Some(String::from_utf8_lossy(&body).into_owned());
+    }
+
+    let (parsed, converse) = match mode {
+        Mode::Chat => {
+            let req: ChatRequest = parse_json(&body)?;
+            let parsed = Parsed {
+                model: req.model.clone(),
+                stream: req.stream.unwrap_or(false),
+                include_usage: req
+                    .stream_options
+                    .as_ref()
+                    .and_then(|o| o.include_usage)
+                    .unwrap_or(false),
+            };
+            let converse = translate::converse_from_chat(&req, &route.chat_defaults)
+                .map_err(|e| GatewayError::bad_request(e.message, e.param))?;
+            (parsed, converse)
+        }
+        Mode::Completion => {
+            let req: CompletionRequest = parse_json(&body)?;
+            let parsed = Parsed {
+                model: req.model.clone(),
+                stream: req.stream.unwrap_or(false),
+                include_usage: req
+                    .stream_options
+                    .as_ref()
+                    .and_then(|o| o.include_usage)
+                    .unwrap_or(false),
+            };
+            let converse = translate::converse_from_completion(&req, &route.chat_defaults)
+                .map_err(|e| GatewayError::bad_request(e.message, e.param))?;
+            (parsed, converse)
+        }
+    };
+
+    let model = resolve_model(route, parsed.model.as_deref())?;
+    record.request_model = model.clone();
+    record.response_model = model.clone();
+    let stream = match (route.plugin.response_streaming, parsed.stream) {
+        (ResponseStreaming::Deny, true) => {
+            return Err(GatewayError::bad_request(
+                "response streaming is not enabled for this LLM",
+                Some("stream".into()),
+            ))
+        }
+        (ResponseStreaming::Always, _) => true,
+        (_, requested) => requested,
+    };
+    record.streaming = stream;
+
+    let converse_body = serde_json::to_vec(&converse).map_err(|e| {
+        GatewayError::new(
+            Kind::Internal,
+            format!("could not encode the Converse request: {e}"),
+        )
+    })?;
+    let upstream = bedrock::call_model(
+        state,
+        route,
+        ModelCall {
+            model: &model,
+            operation: if stream {
+                "converse-stream"
+            } else {
+                "converse"
+            },
+            body: Bytes::from(converse_body),
+        },
+    )
+    .await?;
+
+    let meta = ResponseMeta {
+        id: new_id(mode),
+        created: unix_now(),
+        model: model.clone(),
+    };
+    if stream {
+        let format = match mode {
+            Mode::Chat => StreamFormat::Chat,
+            Mode::Completion => StreamFormat::Completion,
+        };
+        let translator = translate::StreamTranslator::new(format, meta, parsed.include_usage);
+        let body = TranslatingBody::new(
+            upstream.into_body(),
+            translator,
+            Arc::clone(state),
+            route_index,
+            std::mem::take(record),
+            started,
+        );
+        let mut response = Response::new(http_body_util::combinators::UnsyncBoxBody::new(body));
+        let headers = response.headers_mut();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/event-stream"),
+        );
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+        add_model_header(route, &model, headers);
+        return Ok(Outcome::Streaming(response));
+    }
+
+    let bytes =
+        bedrock::read_body(upstream.into_body(), MAX_RESPONSE_BODY, route.read_timeout).await?;
+    let converse = translate::parse_converse_response(&bytes).map_err(|e| {
+        GatewayError::new(
+            Kind::BadUpstreamResponse,
+            format!("Bedrock returned an unreadable Converse response: {e}"),
+        )
+    })?;
+    let usage = translate::usage_from_bedrock(&converse.usage);
+    record.tokens = Some(Tokens {
+        prompt: usage.prompt_tokens,
+        completion: usage.completion_tokens,
+        total: usage.total_tokens,
+        cached: usage
+            .prompt_tokens_details
+            .as_ref()
+            .map_or(0, |d| d.cached_tokens),
+    });
+    let json = match mode {
+        Mode::Chat => serde_json::to_vec(&translate::chat_from_converse(converse, &meta)),
+        Mode::Completion => {
+            serde_json::to_vec(&translate::completion_from_converse(converse, &meta))
+        }
+    }
+    .map_err(|e| {
+        GatewayError::new(
+            Kind::Internal,
+            format!("could not encode the response: {e}"),
+        )
+    })?;
+    if route.plugin.logging.log_payloads {
+        record.response_payload = Some(String::from_utf8_lossy(&json).into_owned());
+    }
+    let mut response = Response::new(full(Bytes::from(json)));
+    *response.status_mut() = StatusCode::OK;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    add_model_header(route, &model, headers);
+    Ok(Outcome::Done(response))
+}
+
+/// Parses JSON into `T`, naming the offending field for type errors.
+fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, GatewayError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(GatewayError::bad_request(
+            "request body is empty; expected a JSON object",
+            None,
+        ));
+    }
+    let mut de = serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        if inner.is_syntax() || inner.is_eof() {
+            GatewayError::bad_request(format!("request body is not valid JSON: {inner}"), None)
+        } else if path == "." {
+            GatewayError::bad_request(format!("invalid request body: {inner}"), None)
+        } else {
+            GatewayError::bad_request(format!("invalid value for '{path}': {inner}"), Some(path))
+        }
+    })
+}
+
+/// Kong's rule: a configured `model.name` pins the model; a request naming another is a 400.
+fn resolve_model(route: &RouteRuntime, requested: Option<&str>) -> Result<String, GatewayError> {
+    let requested = requested.filter(|m| !m.is_empty());
+    match (route.plugin.model.name.as_deref(), requested) {
+        (Some(configured), Some(asked)) if configured != asked => Err(GatewayError::bad_request(
+            format!("cannot use own model - must be: {configured}"),
+            Some("model".into()),
+        )),
+        (Some(configured), _) => Ok(configured.to_owned()),
+        (None, Some(asked)) => Ok(asked.to_owned()),
+        (None, None) => Err(GatewayError::bad_request(
+            "model parameter not found in request, nor in gateway configuration",
+            Some("model".into()),
+        )),
+    }
+}
+
+fn add_model_header(route: &RouteRuntime, model: &str, headers: &mut http::HeaderMap) {
+    if route.plugin.model_name_header {
+        if let Ok(v) = HeaderValue::from_str(&format!("bedrock/{model}")) {
+            headers.insert("x-kong-llm-model", v);
+        }
+    }
+}
+
+pub(crate) fn finish_record(state: &State, route: &RouteRuntime, record: Record) {
+    state.metrics.record(&record);
+    if route.plugin.logging.log_statistics {
+        state.stats.emit(record.to_line());
+    }
+}
+
+pub(crate) fn elapsed_ms(started: Instant) -> u64 {
+    u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX)
+}
+
+fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+fn new_id(mode: Mode) -> String {
+    let prefix = match mode {
+        Mode::Chat => "chatcmpl-",
+        Mode::Completion => "cmpl-",
+    };
+    let mut id = String::with_capacity(prefix.len() + 24);
+    id.push_str(prefix);
+    for _ in 0..24 {
+        id.push(fastrand::alphanumeric());
+    }
+    id
+}

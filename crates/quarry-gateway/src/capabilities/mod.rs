@@ -1,0 +1,5 @@
+//! One module per capability (route type). Each turns a client request into Bedrock calls
+//! through [`crate::bedrock`] and the pure translators of `quarry-bedrock`.
+
+pub mod chat;
+mod chat_stream;

@@ -1,0 +1,76 @@
+//! The request pipeline, in Kong's phase order: route match → (auth and limits, later issues)
+//! → the route's capability handler (translate, sign, call, translate back) → statistics.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use http::{header, Request, Response};
+use hyper::body::Incoming;
+use quarry_config::{LlmFormat, RouteType};
+
+use crate::body::RespBody;
+use crate::capabilities::chat::{self, Mode};
+use crate::error::{GatewayError, Kind};
+use crate::state::State;
+
+pub async fn handle(state: Arc<State>, request: Request<Incoming>) -> Response<RespBody> {
+    let started = Instant::now();
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .or_else(|| request.uri().host())
+        .map(strip_port);
+    let Some(matched) = state
+        .router
+        .find(request.method().as_str(), host, request.uri().path())
+    else {
+        return GatewayError::new(Kind::NoRoute, "no Route matched with those values")
+            .into_response();
+    };
+    let route = &state.routes[matched.route];
+    match (route.plugin.llm_format, route.plugin.route_type) {
+        (LlmFormat::Openai, RouteType::Chat) => {
+            chat::handle(
+                Arc::clone(&state),
+                matched.route,
+                request,
+                Mode::Chat,
+                started,
+            )
+            .await
+        }
+        (LlmFormat::Openai, RouteType::Completions) => {
+            chat::handle(
+                Arc::clone(&state),
+                matched.route,
+                request,
+                Mode::Completion,
+                started,
+            )
+            .await
+        }
+        (LlmFormat::Openai, other) => GatewayError::new(
+            Kind::NotImplemented,
+            format!(
+                "route_type '{}' is valid Kong configuration but Quarry does not serve it yet",
+                other.as_str()
+            ),
+        )
+        .into_response(),
+        (format, _) => GatewayError::new(
+            Kind::NotImplemented,
+            format!("llm_format '{format:?}' is not served by Quarry yet; use 'openai'")
+                .to_lowercase()
+                .replacen("llm_format", "llm_format", 1),
+        )
+        .into_response(),
+    }
+}
+
+fn strip_port(host: &str) -> &str {
+    if host.starts_with('[') {
+        return host.split(']').next().map_or(host, |h| &h[1..]);
+    }
+    host.rsplit_once(':').map_or(host, |(h, _)| h)
+}
