@@ -60,9 +60,10 @@ pub async fn handle(state: Arc<State>, request: Request<Incoming>) -> Response<R
         .into_response(),
         (format, _) => GatewayError::new(
             Kind::NotImplemented,
-            format!("llm_format '{format:?}' is not served by Quarry yet; use 'openai'")
-                .to_lowercase()
-                .replacen("llm_format", "llm_format", 1),
+            format!(
+                "llm_format '{}' is valid Kong configuration but Quarry does not serve it yet",
+                format.as_str()
+            ),
         )
         .into_response(),
     }

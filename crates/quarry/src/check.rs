@@ -31,7 +31,7 @@ pub fn run(path: &Path) -> ExitCode {
             "  route {}: {} {} model={} region={} credentials={}",
             route.name,
             p.route_type.as_str(),
-            format!("{:?}", p.llm_format).to_lowercase(),
+            p.llm_format.as_str(),
             p.model.name.as_deref().unwrap_or("(from request)"),
             region
                 .as_deref()

@@ -113,36 +113,32 @@ async fn run(
         record.request_payload = Some(String::from_utf8_lossy(&body).into_owned());
     }
 
+    let defaults = &route.chat_defaults;
+    let bad = |e: translate::TranslateError| GatewayError::bad_request(e.message, e.param);
     let (parsed, converse) = match mode {
         Mode::Chat => {
             let req: ChatRequest = parse_json(&body)?;
-            let parsed = Parsed {
-                model: req.model.clone(),
-                stream: req.stream.unwrap_or(false),
-                include_usage: req
-                    .stream_options
-                    .as_ref()
-                    .and_then(|o| o.include_usage)
-                    .unwrap_or(false),
-            };
-            let converse = translate::converse_from_chat(&req, &route.chat_defaults)
-                .map_err(|e| GatewayError::bad_request(e.message, e.param))?;
-            (parsed, converse)
+            let converse = translate::converse_from_chat(&req, defaults).map_err(bad)?;
+            (
+                Parsed {
+                    model: req.model.clone(),
+                    stream: req.is_stream(),
+                    include_usage: req.include_usage(),
+                },
+                converse,
+            )
         }
         Mode::Completion => {
             let req: CompletionRequest = parse_json(&body)?;
-            let parsed = Parsed {
-                model: req.model.clone(),
-                stream: req.stream.unwrap_or(false),
-                include_usage: req
-                    .stream_options
-                    .as_ref()
-                    .and_then(|o| o.include_usage)
-                    .unwrap_or(false),
-            };
-            let converse = translate::converse_from_completion(&req, &route.chat_defaults)
-                .map_err(|e| GatewayError::bad_request(e.message, e.param))?;
-            (parsed, converse)
+            let converse = translate::converse_from_completion(&req, defaults).map_err(bad)?;
+            (
+                Parsed {
+                    model: req.model.clone(),
+                    stream: req.is_stream(),
+                    include_usage: req.include_usage(),
+                },
+                converse,
+            )
         }
     };
 
