@@ -5,6 +5,7 @@
 //! it is switched off entirely (no lock, no copy) when `record_requests` is false.
 
 use std::collections::VecDeque;
+use std::fmt;
 use std::sync::Mutex;
 
 use bytes::Bytes;
@@ -26,7 +27,9 @@ pub enum AuthOutcome {
 }
 
 /// One request as the emulator received it.
-#[derive(Debug, Clone)]
+///
+/// The fields hold everything verbatim; `Debug` masks credential-bearing header values.
+#[derive(Clone)]
 pub struct RecordedRequest {
     pub method: String,
     /// Path and query exactly as on the wire (still percent-encoded).
@@ -52,6 +55,37 @@ impl RecordedRequest {
             .iter()
             .find(|(n, _)| n == name)
             .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Headers whose values are credentials (bearer keys, session tokens).
+const MASKED_HEADERS: &[&str] = &["authorization", "x-amz-security-token"];
+
+impl fmt::Debug for RecordedRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(name, value)| {
+                let shown = if MASKED_HEADERS.contains(&name.as_str()) {
+                    "<redacted>"
+                } else {
+                    value.as_str()
+                };
+                (name.as_str(), shown)
+            })
+            .collect();
+        f.debug_struct("RecordedRequest")
+            .field("method", &self.method)
+            .field("raw_path", &self.raw_path)
+            .field("headers", &headers)
+            .field("body", &self.body)
+            .field("operation", &self.operation)
+            .field("model_id", &self.model_id)
+            .field("access_key_id", &self.access_key_id)
+            .field("signed_headers", &self.signed_headers)
+            .field("auth", &self.auth)
+            .finish()
     }
 }
 
@@ -127,6 +161,20 @@ mod tests {
         assert_eq!(paths, ["/r/2", "/r/3", "/r/4"]);
         recorder.clear();
         assert!(recorder.snapshot().is_empty());
+    }
+
+    #[test]
+    fn debug_masks_credential_headers() {
+        let mut recorded = request(0);
+        recorded
+            .headers
+            .push(("authorization".into(), "Bearer ABSKsecret".into()));
+        recorded
+            .headers
+            .push(("x-amz-security-token".into(), "sessiontok".into()));
+        let shown = format!("{recorded:?}");
+        assert!(!shown.contains("ABSKsecret") && !shown.contains("sessiontok"));
+        assert!(shown.contains("localhost"));
     }
 
     #[test]
