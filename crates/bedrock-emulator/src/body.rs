@@ -10,6 +10,9 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
 use bytes::Bytes;
 use http_body::{Body, Frame, SizeHint};
 use tokio::time::Sleep;
@@ -26,6 +29,8 @@ enum Kind {
 
 struct Frames {
     frames: std::vec::IntoIter<Bytes>,
+    /// Counts this stream as completed or aborted when it is dropped.
+    counters: Option<Arc<StreamCounters>>,
     /// How many frames were already sent; the first goes out without delay.
     sent: usize,
     pacing: Pacing,
@@ -79,10 +84,62 @@ impl ResponseBody {
         Self {
             kind: Kind::Frames(Frames {
                 frames: frames.into_iter(),
+                counters: None,
                 sent: 0,
                 pacing,
                 sleep: None,
             }),
+        }
+    }
+}
+
+/// How streams ended, so tests can see that a gateway cancelled an upstream call.
+#[derive(Debug, Default)]
+pub(crate) struct StreamCounters {
+    started: AtomicU64,
+    completed: AtomicU64,
+    aborted: AtomicU64,
+}
+
+/// Streams the emulator started, finished sending, and saw dropped before their last frame
+/// (the client went away).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StreamStats {
+    pub started: u64,
+    pub completed: u64,
+    pub aborted: u64,
+}
+
+impl StreamCounters {
+    pub(crate) fn snapshot(&self) -> StreamStats {
+        StreamStats {
+            started: self.started.load(Ordering::Relaxed),
+            completed: self.completed.load(Ordering::Relaxed),
+            aborted: self.aborted.load(Ordering::Relaxed),
+        }
+    }
+}
+
+impl ResponseBody {
+    /// Counts this response in `counters` if it is a stream.
+    pub(crate) fn track(mut self, counters: &Arc<StreamCounters>) -> Self {
+        if let Kind::Frames(frames) = &mut self.kind {
+            counters.started.fetch_add(1, Ordering::Relaxed);
+            frames.counters = Some(Arc::clone(counters));
+        }
+        self
+    }
+}
+
+impl Drop for Frames {
+    fn drop(&mut self) {
+        if let Some(counters) = &self.counters {
+            let counter = if self.frames.len() == 0 {
+                &counters.completed
+            } else {
+                &counters.aborted
+            };
+            counter.fetch_add(1, Ordering::Relaxed);
         }
     }
 }

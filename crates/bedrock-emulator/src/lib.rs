@@ -102,6 +102,7 @@ mod runtime;
 mod server;
 mod service;
 
+pub use body::StreamStats;
 pub use config::{EmulatorConfig, ACCESS_KEY_ID, SECRET_ACCESS_KEY};
 pub use faults::{
     FAULT_ACCESS_DENIED, FAULT_BAD_CRC, FAULT_EMPTY_ERROR, FAULT_ERROR_FRAME, FAULT_GARBAGE,

@@ -84,6 +84,11 @@ impl Emulator {
             .unwrap_or_default()
     }
 
+    /// How the emulator's streams ended so far.
+    pub fn stream_stats(&self) -> crate::StreamStats {
+        self.state.streams.snapshot()
+    }
+
     pub fn clear_requests(&self) {
         if let Some(recorder) = &self.state.recorder {
             recorder.clear();

@@ -11,7 +11,7 @@ use http::{Request, Response};
 use http_body_util::{BodyExt, Limited};
 
 use crate::auth::{self, Authenticator, RequestView};
-use crate::body::ResponseBody;
+use crate::body::{ResponseBody, StreamCounters};
 use crate::config::EmulatorConfig;
 use crate::error::ApiError;
 use crate::recording::{AuthOutcome, RecordedRequest, Recorder, RECORD_CAPACITY};
@@ -26,6 +26,7 @@ const REQUEST_ID_HEADER: &str = "x-amzn-requestid";
 pub(crate) struct State {
     auth: Authenticator,
     pub(crate) recorder: Option<Recorder>,
+    pub(crate) streams: Arc<StreamCounters>,
 }
 
 impl State {
@@ -35,6 +36,7 @@ impl State {
             recorder: config
                 .record_requests
                 .then(|| Recorder::new(RECORD_CAPACITY)),
+            streams: Arc::default(),
         }
     }
 }
@@ -59,7 +61,7 @@ where
     response
         .headers_mut()
         .insert(REQUEST_ID_HEADER, request_id());
-    response
+    response.map(|body| body.track(&state.streams))
 }
 
 async fn process(

@@ -13,8 +13,11 @@ use crate::error::{GatewayError, Kind};
 
 pub type UpstreamClient = Client<HttpsConnector<HttpConnector>, Full<Bytes>>;
 
-/// Builds the pooled client: HTTP/1.1 and HTTP/2 over rustls (webpki roots), plain HTTP for
-/// local endpoints, keep-alive pooling, `connect_timeout` applied per connection attempt.
+/// Builds the pooled client: HTTP/1.1 over rustls (ring, webpki roots), plain HTTP for local
+/// endpoints, keep-alive pooling, `connect_timeout` applied per connection attempt.
+///
+/// The crypto provider is named explicitly: when another crate in the build enables rustls'
+/// aws-lc-rs feature too, rustls cannot pick a process default and would panic.
 pub fn build_client(connect_timeout: Duration) -> UpstreamClient {
     let mut http = HttpConnector::new();
     http.enforce_http(false);
@@ -22,7 +25,11 @@ pub fn build_client(connect_timeout: Duration) -> UpstreamClient {
     http.set_connect_timeout(Some(connect_timeout));
     http.set_keepalive(Some(Duration::from_secs(60)));
     let https = hyper_rustls::HttpsConnectorBuilder::new()
-        .with_webpki_roots()
+        .with_provider_and_webpki_roots(rustls::crypto::ring::default_provider())
+        .unwrap_or_else(|_| {
+            // Only fails when the provider supports no TLS version, which ring always does.
+            hyper_rustls::HttpsConnectorBuilder::new().with_webpki_roots()
+        })
         .https_or_http()
         .enable_http1()
         .wrap_connector(http);

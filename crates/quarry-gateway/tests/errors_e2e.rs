@@ -372,3 +372,37 @@ async fn client_auth_and_forwarding_headers_never_reach_bedrock() {
     }
     assert_eq!(call.auth, bedrock_emulator::AuthOutcome::SigV4Valid);
 }
+
+#[tokio::test]
+async fn a_client_that_disconnects_cancels_the_upstream_stream() {
+    let h = Harness::start(&chat_config("")).await;
+    let response = reqwest::Client::new()
+        .post(format!("{}/v1/chat/completions", h.base_url()))
+        .body(chat_body("quarry.fault-slow-4000", true))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let mut body = response.bytes_stream();
+    let first = body.next().await.unwrap().unwrap();
+    assert!(
+        first.starts_with(b"data: "),
+        "the first chunk arrived before the upstream finished"
+    );
+    drop(body);
+    // The emulator sees its stream dropped before the last frame.
+    for _ in 0..300 {
+        if h.emulator.stream_stats().aborted == 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    let stats = h.emulator.stream_stats();
+    assert_eq!(
+        (stats.started, stats.aborted, stats.completed),
+        (1, 1, 0),
+        "{stats:?}"
+    );
+    let lines = h.stats_lines(1).await;
+    assert_eq!(lines[0]["error"], "client_disconnected");
+}

@@ -96,6 +96,17 @@ fn check_summarises_a_valid_file_without_secrets() {
 struct Server {
     child: Child,
     port: u16,
+    /// Drained continuously so a chatty child never blocks on a full pipe.
+    stdout: std::thread::JoinHandle<String>,
+    stderr: std::thread::JoinHandle<String>,
+}
+
+fn drain(mut pipe: impl Read + Send + 'static) -> std::thread::JoinHandle<String> {
+    std::thread::spawn(move || {
+        let mut out = String::new();
+        let _ = pipe.read_to_string(&mut out);
+        out
+    })
 }
 
 impl Server {
@@ -122,8 +133,15 @@ impl Server {
         for (k, v) in extra_env {
             cmd.env(k, v);
         }
-        let child = cmd.spawn().unwrap();
-        Server { child, port }
+        let mut child = cmd.spawn().unwrap();
+        let stdout = drain(child.stdout.take().unwrap());
+        let stderr = drain(child.stderr.take().unwrap());
+        Server {
+            child,
+            port,
+            stdout,
+            stderr,
+        }
     }
 
     fn url(&self, path: &str) -> String {
@@ -150,21 +168,11 @@ impl Server {
             .status()
             .unwrap();
         let status = self.child.wait().unwrap();
-        let mut stdout = String::new();
-        let mut stderr = String::new();
-        self.child
-            .stdout
-            .take()
-            .unwrap()
-            .read_to_string(&mut stdout)
-            .unwrap();
-        self.child
-            .stderr
-            .take()
-            .unwrap()
-            .read_to_string(&mut stderr)
-            .unwrap();
-        (status.success(), stdout, stderr)
+        (
+            status.success(),
+            self.stdout.join().unwrap(),
+            self.stderr.join().unwrap(),
+        )
     }
 }
 
