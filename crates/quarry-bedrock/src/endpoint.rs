@@ -48,7 +48,7 @@ pub fn resolve_region(
         .map(str::to_owned)
         .or_else(|| env("AWS_REGION"))
         .or_else(|| env("AWS_DEFAULT_REGION"))
-        .filter(|r| !r.trim().is_empty())
+        .filter(|r| is_region(r))
 }
 
 /// Base URL (scheme, authority and an optional path prefix, no trailing slash) for `service`:
@@ -112,14 +112,54 @@ pub fn model_path(model_id: &str, operation: &str) -> Result<String, InvalidMode
 }
 
 /// The region inside an ARN model ID (`arn:aws:bedrock:us-west-2:…`), which wins over the
-/// route's region for that call.
-pub fn arn_region(model_id: &str) -> Option<&str> {
-    let rest = model_id.strip_prefix("arn:")?;
+/// route's region for that call. `Ok(None)` for a model ID that is not an ARN; an error for an
+/// ARN that is not a well-formed Bedrock ARN — its region becomes part of a host name, so it
+/// must never be trusted as it comes from the client.
+pub fn arn_region(model_id: &str) -> Result<Option<&str>, InvalidModelId> {
+    let Some(rest) = model_id.strip_prefix("arn:") else {
+        return Ok(None);
+    };
     let mut parts = rest.splitn(5, ':');
-    let _partition = parts.next()?;
-    let service = parts.next()?;
-    let region = parts.next()?;
-    (service == "bedrock" && !region.is_empty()).then_some(region)
+    let partition = parts.next().unwrap_or_default();
+    let service = parts.next().unwrap_or_default();
+    let region = parts.next().unwrap_or_default();
+    if !matches!(
+        partition,
+        "aws" | "aws-cn" | "aws-us-gov" | "aws-iso" | "aws-iso-b"
+    ) {
+        return Err(InvalidModelId("its ARN partition is not an AWS partition"));
+    }
+    if service != "bedrock" {
+        return Err(InvalidModelId(
+            "it is an ARN of another service than bedrock",
+        ));
+    }
+    if !is_region(region) {
+        return Err(InvalidModelId("its ARN region is not a valid AWS region"));
+    }
+    Ok(Some(region))
+}
+
+/// `us-east-1`, `ap-southeast-2`, `us-gov-west-1`, `cn-north-1`: lower-case words joined by
+/// dashes, ending in a number. Nothing that could change a host name's meaning gets through.
+pub fn is_region(region: &str) -> bool {
+    let mut parts = region.split('-');
+    let Some(first) = parts.next() else {
+        return false;
+    };
+    let rest: Vec<&str> = parts.collect();
+    let Some((last, middle)) = rest.split_last() else {
+        return false;
+    };
+    first.len() == 2
+        && first.bytes().all(|b| b.is_ascii_lowercase())
+        && !middle.is_empty()
+        && middle
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
+        && !last.is_empty()
+        && last.len() <= 2
+        && last.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// The authority (`host[:port]`) of a URL, as the `host` header and signer see it.
@@ -234,10 +274,48 @@ mod tests {
     fn arn_region_wins() {
         assert_eq!(
             arn_region("arn:aws:bedrock:eu-central-1:123:inference-profile/eu.x"),
-            Some("eu-central-1")
+            Ok(Some("eu-central-1"))
         );
-        assert_eq!(arn_region("us.anthropic.claude"), None);
-        assert_eq!(arn_region("arn:aws:s3:::bucket"), None);
+        assert_eq!(
+            arn_region("arn:aws-us-gov:bedrock:us-gov-west-1:123:foundation-model/x"),
+            Ok(Some("us-gov-west-1"))
+        );
+        assert_eq!(arn_region("us.anthropic.claude"), Ok(None));
+        assert!(arn_region("arn:aws:s3:::bucket").is_err());
+    }
+
+    #[test]
+    fn a_crafted_arn_region_cannot_redirect_the_host() {
+        for arn in [
+            "arn:aws:bedrock:x@127.0.0.1/:123456789012:foundation-model/y",
+            "arn:aws:bedrock:evil.example.com#:1:foundation-model/y",
+            "arn:aws:bedrock:us-east-1.evil.com:1:foundation-model/y",
+            "arn:aws:bedrock::1:foundation-model/y",
+            "arn:evil:bedrock:us-east-1:1:foundation-model/y",
+            "arn:aws:bedrock:US-EAST-1:1:foundation-model/y",
+        ] {
+            assert!(arn_region(arn).is_err(), "{arn}");
+        }
+        for region in [
+            "us-east-1",
+            "ap-southeast-2",
+            "us-gov-west-1",
+            "cn-north-1",
+            "eu-central-2",
+        ] {
+            assert!(is_region(region), "{region}");
+        }
+        for region in [
+            "",
+            "us",
+            "us-east",
+            "us-east-1a",
+            "us_east_1",
+            "x@1.2.3.4/-1",
+            "us-east-1/",
+        ] {
+            assert!(!is_region(region), "{region}");
+        }
     }
 
     #[test]

@@ -470,3 +470,27 @@ plugins:
         ]
     );
 }
+
+#[test]
+fn a_region_must_look_like_a_region_because_it_becomes_a_host_name() {
+    let yaml = with_config(
+        "          route_type: llm/v1/chat\n          model: {provider: bedrock, options: {bedrock: {aws_region: \"x@evil.com/\"}}}\n",
+    );
+    assert_eq!(
+        errors(&yaml),
+        vec!["routes[0].plugins[0].config.model.options.bedrock.aws_region: must be an AWS region such as us-east-1, got \"x@evil.com/\""]
+    );
+}
+
+#[test]
+fn a_temperature_above_bedrocks_range_is_a_warning() {
+    let yaml = with_config(
+        "          route_type: llm/v1/chat\n          model: {provider: bedrock, options: {temperature: 1.5}}\n",
+    );
+    let config = quarry_config::parse(&yaml, &|_| None).unwrap();
+    assert!(config
+        .warnings
+        .iter()
+        .any(|w| w.contains("routes[0].plugins[0].config.model.options.temperature: Bedrock models accept temperature 0 to 1")),
+        "{:?}", config.warnings);
+}

@@ -55,28 +55,33 @@ pub async fn call_model(
             Some("model".into()),
         )
     })?;
-    let arn_region = endpoint::arn_region(call.model);
-    let region = arn_region
-        .map(str::to_owned)
-        .or_else(|| route.region.clone())
-        .ok_or_else(|| {
-            GatewayError::new(
-                Kind::UpstreamConfig,
-                format!(
-                    "route '{}' has no AWS region: set config.model.options.bedrock.aws_region \
-                     or AWS_REGION",
-                    route.name
-                ),
-            )
-        })?;
-    let base = match (arn_region, route.endpoint_override) {
-        (Some(r), false) if route.region.as_deref() != Some(r) => endpoint::base_url(
-            Service::Runtime,
-            r,
-            route.plugin.model.options.upstream_url.as_deref(),
-            state.env.as_ref(),
+    let model_param = || Some("model".to_owned());
+    let arn_region = endpoint::arn_region(call.model).map_err(|e| {
+        GatewayError::bad_request(
+            format!("model '{}' is not usable: {e}", call.model.escape_debug()),
+            model_param(),
+        )
+    })?;
+    let no_region = || {
+        GatewayError::new(
+            Kind::UpstreamConfig,
+            format!(
+                "route '{}' has no AWS region: set config.model.options.bedrock.aws_region or AWS_REGION",
+                route.name
+            ),
+        )
+    };
+    // An ARN from another region is served by that region's endpoint and signed for it —
+    // unless the route talks to a custom endpoint, which verifies its own region.
+    let (base, region) = match arn_region {
+        Some(r) if !route.custom_endpoint && route.region.as_deref() != Some(r) => (
+            endpoint::base_url(Service::Runtime, r, None, &|_| None),
+            r.to_owned(),
         ),
-        _ => route.runtime_url.clone().unwrap_or_default(),
+        _ => (
+            route.runtime_url.clone().ok_or_else(no_region)?,
+            route.region.clone().ok_or_else(no_region)?,
+        ),
     };
     let url = format!("{base}{path}");
     let authority = endpoint::authority(&url)

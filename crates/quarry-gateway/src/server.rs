@@ -32,6 +32,7 @@ pub async fn serve<F, Fut>(
     Fut: Future<Output = Response<RespBody>> + Send + 'static,
 {
     let graceful = GracefulShutdown::new();
+    let mut connections = tokio::task::JoinSet::new();
     let mut builder = hyper::server::conn::http1::Builder::new();
     builder
         .keep_alive(true)
@@ -59,17 +60,27 @@ pub async fn serve<F, Fut>(
         });
         let conn = builder.serve_connection(TokioIo::new(stream), service);
         let conn = graceful.watch(conn);
-        tokio::spawn(async move {
+        connections.spawn(async move {
             if let Err(e) = conn.await {
                 tracing::debug!(error = %e, "connection ended with an error");
             }
         });
+        // Reap finished connection tasks so the set does not grow with every connection.
+        while connections.try_join_next().is_some() {}
     }
     drop(listener);
     tokio::select! {
         _ = graceful.shutdown() => tracing::info!("all connections drained"),
-        _ = tokio::time::sleep(drain) => tracing::warn!(seconds = drain.as_secs(), "drain deadline passed; closing remaining connections"),
+        _ = tokio::time::sleep(drain) => {
+            tracing::warn!(
+                seconds = drain.as_secs(),
+                open = connections.len(),
+                "drain deadline passed; closing the remaining connections"
+            );
+            connections.abort_all();
+        }
     }
+    while connections.join_next().await.is_some() {}
 }
 
 /// The proxy listener's handler.

@@ -41,8 +41,10 @@ pub struct RouteRuntime {
     pub read_timeout: Duration,
     pub client: usize,
     pub chat_defaults: ChatDefaults,
-    /// Every AWS endpoint is overridden (`--emulator`): ARN regions do not change the host.
-    pub endpoint_override: bool,
+    /// The runtime endpoint is not AWS's default for the region (`upstream_url`,
+    /// `AWS_ENDPOINT_URL*`, `--emulator`): an ARN's region then changes neither the host nor
+    /// the signing region, which must match what that endpoint verifies.
+    pub custom_endpoint: bool,
 }
 
 pub struct State {
@@ -51,14 +53,12 @@ pub struct State {
     pub clients: Vec<UpstreamClient>,
     pub stats: Arc<dyn StatsSink>,
     pub metrics: Metrics,
-    pub env: Env,
 }
 
 const DEFAULT_TIMEOUT_MS: u64 = 60_000;
 
 impl State {
     pub fn new(config: Config, options: Options) -> Self {
-        let env = options.env.clone();
         let mut clients = Vec::new();
         let mut client_by_timeout: HashMap<u64, usize> = HashMap::new();
         let routes: Vec<RouteRuntime> = config
@@ -98,7 +98,6 @@ impl State {
             clients,
             stats: options.stats,
             metrics: Metrics::default(),
-            env,
         }
     }
 }
@@ -121,6 +120,11 @@ fn runtime_for(route: &Route, options: &Options, client: usize) -> RouteRuntime 
             .as_deref()
             .map(|u| u.trim_end_matches('/').to_owned()),
     };
+    let custom_endpoint = options.endpoint_override.is_some()
+        || opts.upstream_url.is_some()
+        || ["AWS_ENDPOINT_URL_BEDROCK_RUNTIME", "AWS_ENDPOINT_URL"]
+            .iter()
+            .any(|k| env(k).is_some_and(|v| !v.trim().is_empty()));
     let credentials =
         credentials::resolve(&plugin.auth, env, options.fallback_credentials.as_ref());
     let read_timeout = Duration::from_millis(
@@ -145,6 +149,6 @@ fn runtime_for(route: &Route, options: &Options, client: usize) -> RouteRuntime 
         read_timeout,
         client,
         chat_defaults,
-        endpoint_override: options.endpoint_override.is_some(),
+        custom_endpoint,
     }
 }

@@ -2,6 +2,7 @@
 //! stdout by a background thread so the request path never blocks on a terminal or a pipe.
 
 use std::io::Write;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{mpsc, Arc, Mutex};
 
 use serde::Serialize;
@@ -11,14 +12,19 @@ pub trait StatsSink: Send + Sync {
     fn emit(&self, line: String);
 }
 
+/// Lines queued for stdout before new ones are dropped (and counted) rather than buffered
+/// without bound when stdout cannot keep up.
+pub const STDOUT_QUEUE: usize = 65_536;
+
 /// Writes each line to stdout from a dedicated thread, flushing when the queue drains.
 pub struct StdoutSink {
-    tx: Mutex<mpsc::Sender<String>>,
+    tx: mpsc::SyncSender<String>,
+    dropped: AtomicU64,
 }
 
 impl StdoutSink {
     pub fn new() -> Arc<Self> {
-        let (tx, rx) = mpsc::channel::<String>();
+        let (tx, rx) = mpsc::sync_channel::<String>(STDOUT_QUEUE);
         std::thread::Builder::new()
             .name("quarry-stats".into())
             .spawn(move || {
@@ -35,14 +41,23 @@ impl StdoutSink {
                 }
             })
             .ok();
-        Arc::new(Self { tx: Mutex::new(tx) })
+        Arc::new(Self {
+            tx,
+            dropped: AtomicU64::new(0),
+        })
     }
 }
 
 impl StatsSink for StdoutSink {
     fn emit(&self, line: String) {
-        if let Ok(tx) = self.tx.lock() {
-            let _ = tx.send(line);
+        if self.tx.try_send(line).is_err() {
+            let n = self.dropped.fetch_add(1, Ordering::Relaxed) + 1;
+            if n.is_power_of_two() {
+                tracing::warn!(
+                    dropped = n,
+                    "stdout is not keeping up: statistics lines dropped"
+                );
+            }
         }
     }
 }

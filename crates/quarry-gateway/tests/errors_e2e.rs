@@ -239,7 +239,7 @@ async fn client_mistakes_are_400s_that_name_the_problem() {
         (json!({"model": MODEL, "n": 2, "messages": [{"role": "user", "content": "x"}]}).to_string(), "n", Some("n")),
         (json!({"model": MODEL, "logprobs": true, "messages": [{"role": "user", "content": "x"}]}).to_string(), "logprobs", Some("logprobs")),
         (json!({"messages": [{"role": "user", "content": "x"}]}).to_string(), "model parameter not found", Some("model")),
-        (json!({"model": MODEL, "messages": []}).to_string(), "message", None),
+        (json!({"model": MODEL, "messages": []}).to_string(), "at least one user message", Some("messages")),
     ];
     for (body, needle, param) in cases {
         let (status, _, response) = h.post("/v1/chat/completions", &body).await;
@@ -343,9 +343,13 @@ async fn a_wrong_secret_is_bedrocks_403_and_the_secret_never_leaks() {
     assert_eq!(e["type"], "authentication_error");
     assert_eq!(e["code"], "invalid_signature");
     assert!(!body.contains("wrong/secret"));
-    for line in h.stats.lines() {
-        assert!(!line.contains("wrong/secret"));
-    }
+    assert!(
+        !body.contains("Signature="),
+        "the signature never reaches the client"
+    );
+    let lines = h.stats_lines(1).await;
+    assert_eq!(lines[0]["status"], 403);
+    assert!(!lines[0].to_string().contains("wrong/secret"));
 }
 
 #[tokio::test]
@@ -405,4 +409,34 @@ async fn a_client_that_disconnects_cancels_the_upstream_stream() {
     );
     let lines = h.stats_lines(1).await;
     assert_eq!(lines[0]["error"], "client_disconnected");
+}
+
+#[tokio::test]
+async fn a_stream_that_goes_silent_ends_with_a_timeout_error() {
+    let config = chat_config("").replace("read_timeout: 5000", "read_timeout: 300");
+    let h = Harness::start(&config).await;
+    let (data, e) = stream_error(&h, "quarry.fault-slow-5000").await;
+    assert!(!data.is_empty());
+    assert_eq!(e["type"], "timeout_error");
+    assert_eq!(e["code"], "upstream_timeout");
+    assert!(e["message"].as_str().unwrap().contains("300 ms"));
+}
+
+#[tokio::test]
+async fn a_client_that_gives_up_on_a_oneshot_call_is_logged_as_499() {
+    let h = Harness::start(&chat_config("")).await;
+    let result = reqwest::Client::new()
+        .post(format!("{}/v1/chat/completions", h.base_url()))
+        .timeout(std::time::Duration::from_millis(200))
+        .body(chat_body("quarry.fault-slow-1500", false))
+        .send()
+        .await;
+    assert!(result.is_err(), "the client timed out");
+    let lines = h.stats_lines(1).await;
+    assert_eq!(lines[0]["status"], 499);
+    assert_eq!(lines[0]["error"], "client_disconnected");
+    assert_eq!(
+        lines[0]["ai"]["proxy"]["meta"]["request_model"],
+        "quarry.fault-slow-1500"
+    );
 }

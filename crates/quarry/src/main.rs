@@ -185,8 +185,16 @@ async fn serve(
         }
     };
     shutdown_signal().await;
-    tracing::info!("shutting down: no new connections, draining in-flight requests");
-    gateway.shutdown().await;
+    tracing::info!(
+        "shutting down: no new connections, draining in-flight requests (signal again to exit now)"
+    );
+    tokio::select! {
+        _ = gateway.shutdown() => {}
+        _ = shutdown_signal() => {
+            tracing::warn!("second signal: exiting without waiting for in-flight requests");
+            return ExitCode::FAILURE;
+        }
+    }
     if let Some(emu) = emulator {
         emu.shutdown().await;
     }

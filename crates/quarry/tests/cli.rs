@@ -280,7 +280,7 @@ async fn sigterm_lets_an_in_flight_stream_finish() {
     let client = reqwest::Client::new();
     let response = client
         .post(server.url("/v1/chat/completions"))
-        .body(r#"{"model":"quarry.fault-slow-1500","stream":true,"messages":[{"role":"user","content":"slow"}]}"#)
+        .body(r#"{"model":"quarry.fault-slow-3000","stream":true,"messages":[{"role":"user","content":"slow"}]}"#)
         .send()
         .await
         .unwrap();
@@ -290,6 +290,19 @@ async fn sigterm_lets_an_in_flight_stream_finish() {
         .args(["-TERM", &pid.to_string()])
         .status()
         .unwrap();
+    // While the stream drains, new connections are refused.
+    let mut refused = false;
+    for _ in 0..100 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", server.port))
+            .await
+            .is_err()
+        {
+            refused = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(refused, "the listener closed on SIGTERM");
     let body = response.text().await.unwrap();
     assert!(
         body.ends_with("data: [DONE]\n\n"),

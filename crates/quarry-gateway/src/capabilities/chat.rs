@@ -35,34 +35,77 @@ pub async fn handle(
     started: Instant,
 ) -> Response<RespBody> {
     let route = &state.routes[route_index];
-    let mut record = Record {
-        route: route.name.clone(),
-        plugin_path: route.plugin.plugin_path.clone(),
-        route_type: route.plugin.route_type.as_str(),
-        input_cost: route.plugin.model.options.input_cost,
-        output_cost: route.plugin.model.options.output_cost,
-        ..Default::default()
+    let mut pending = Pending {
+        state: &state,
+        route,
+        started,
+        record: Some(Record {
+            route: route.name.clone(),
+            plugin_path: route.plugin.plugin_path.clone(),
+            route_type: route.plugin.route_type.as_str(),
+            input_cost: route.plugin.model.options.input_cost,
+            output_cost: route.plugin.model.options.output_cost,
+            ..Default::default()
+        }),
     };
-    match run(&state, route_index, request, mode, started, &mut record).await {
+    let result = run(
+        &state,
+        route_index,
+        request,
+        mode,
+        started,
+        pending.record_mut(),
+    )
+    .await;
+    match result {
+        // The stream body took the record and finishes it when the stream ends.
         Ok(Outcome::Streaming(response)) => response,
         Ok(Outcome::Done(response)) => {
-            record.status = response.status().as_u16();
-            record.latency_ms = elapsed_ms(started);
-            finish_record(&state, route, record);
+            pending.finish(response.status().as_u16(), None);
             response
         }
         Err(error) => {
-            record.status = error.status().as_u16();
-            record.error = Some(error.label());
-            record.latency_ms = elapsed_ms(started);
             if matches!(
                 error.kind,
                 Kind::Upstream(_) | Kind::Unreachable | Kind::Timeout
             ) {
-                tracing::warn!(route = %route.name, status = record.status, error = %error, "upstream call failed");
+                tracing::warn!(route = %route.name, status = error.status().as_u16(), error = %error, "upstream call failed");
             }
-            finish_record(&state, route, record);
+            pending.finish(error.status().as_u16(), Some(error.label()));
             error.into_response()
+        }
+    }
+}
+
+/// The statistics record of a request in flight. If the client goes away before an answer
+/// (the handler future is dropped), the record is still written, as a 499 like nginx's.
+struct Pending<'a> {
+    state: &'a State,
+    route: &'a RouteRuntime,
+    started: Instant,
+    record: Option<Record>,
+}
+
+impl Pending<'_> {
+    fn record_mut(&mut self) -> &mut Record {
+        self.record.get_or_insert_with(Record::default)
+    }
+
+    fn finish(&mut self, status: u16, error: Option<&'static str>) {
+        if let Some(mut record) = self.record.take() {
+            record.status = status;
+            record.error = error;
+            record.latency_ms = elapsed_ms(self.started);
+            finish_record(self.state, self.route, record);
+        }
+    }
+}
+
+impl Drop for Pending<'_> {
+    fn drop(&mut self) {
+        // A record handed to a stream body was replaced by an empty one: nothing to write.
+        if self.record.as_ref().is_some_and(|r| !r.route.is_empty()) {
+            self.finish(499, Some("client_disconnected"));
         }
     }
 }

@@ -20,6 +20,7 @@ use quarry_bedrock::eventstream::{exception_message, Frame as EsFrame, FrameDeco
 use tokio::time::Sleep;
 
 use super::chat::{elapsed_ms, finish_record};
+use crate::error::{GatewayError, Kind};
 use crate::state::State;
 use crate::stats::{Record, Tokens};
 
@@ -76,10 +77,10 @@ impl TranslatingBody {
                         .translator
                         .on_event(&event_type, &payload, &mut self.out)
                     {
-                        self.fail(
-                            "BadUpstreamResponse",
-                            &format!("Bedrock sent an unreadable {event_type} event: {e}"),
-                        );
+                        self.fail(GatewayError::new(
+                            Kind::BadUpstreamResponse,
+                            format!("Bedrock sent an unreadable {event_type} event: {e}"),
+                        ));
                         return;
                     }
                     if self.first_token_at.is_none() && self.translator.first_content_seen() {
@@ -91,29 +92,32 @@ impl TranslatingBody {
                     payload,
                 })) => {
                     let e = from_stream_exception(&exception_type, exception_message(&payload));
-                    self.fail(&e.code, &e.message);
+                    self.fail(GatewayError::upstream(e));
                     return;
                 }
                 Ok(Some(EsFrame::Error { code, message })) => {
-                    self.fail(&code, &message);
+                    self.fail(GatewayError::upstream(from_stream_exception(
+                        &code, message,
+                    )));
                     return;
                 }
                 Err(e) => {
-                    self.fail(
-                        "BadUpstreamResponse",
-                        &format!("Bedrock's event stream is corrupt: {e}"),
-                    );
+                    self.fail(GatewayError::new(
+                        Kind::BadUpstreamResponse,
+                        format!("Bedrock's event stream is corrupt: {e}"),
+                    ));
                     return;
                 }
             }
         }
     }
 
-    /// Ends the stream with an SSE error event; the client's SDK raises it.
-    fn fail(&mut self, code: &str, message: &str) {
-        tracing::warn!(code, message, "stream from Bedrock ended with an error");
-        self.translator
-            .on_upstream_error(code, message, &mut self.out);
+    /// Ends the stream with an SSE error event carrying the same `type` and `code` the error
+    /// would have had before the stream started; the client's SDK raises it. No `[DONE]`.
+    fn fail(&mut self, error: GatewayError) {
+        tracing::warn!(error = %error, "stream from Bedrock ended with an error");
+        let (error_type, code) = error.openai_type_and_code();
+        quarry_openai::sse::write_error(&mut self.out, &error.message, error_type, Some(&code));
         self.ended = true;
         self.finish_stats(Some("upstream_stream_error"));
     }
@@ -177,17 +181,17 @@ impl Body for TranslatingBody {
                         .reset(tokio::time::Instant::now() + timeout);
                 }
                 Poll::Ready(Some(Err(e))) => {
-                    this.fail(
-                        "UpstreamReadError",
-                        &format!("reading Bedrock's stream failed: {e}"),
-                    );
+                    this.fail(GatewayError::new(
+                        Kind::Unreachable,
+                        format!("the connection to Bedrock broke during the stream: {e}"),
+                    ));
                 }
                 Poll::Ready(None) => {
                     if this.decoder.has_partial_frame() {
-                        this.fail(
-                            "TruncatedStream",
-                            "Bedrock's stream ended in the middle of an event (truncated response)",
-                        );
+                        this.fail(GatewayError::new(
+                            Kind::BadUpstreamResponse,
+                            "Bedrock's stream was truncated: it ended in the middle of an event",
+                        ));
                     } else {
                         // The translator itself reports a stream that stopped before messageStop.
                         this.translator.finish(&mut this.out);
@@ -203,12 +207,12 @@ impl Body for TranslatingBody {
                 Poll::Pending => {
                     if this.idle.as_mut().poll(cx).is_ready() {
                         let ms = this.state.routes[this.route].read_timeout.as_millis();
-                        this.fail(
-                            "UpstreamTimeout",
-                            &format!(
+                        this.fail(GatewayError::new(
+                            Kind::Timeout,
+                            format!(
                                 "Bedrock sent nothing for {ms} ms (the service's read_timeout)"
                             ),
-                        );
+                        ));
                         continue;
                     }
                     return Poll::Pending;

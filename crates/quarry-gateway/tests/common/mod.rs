@@ -70,13 +70,27 @@ impl Harness {
     }
 
     pub async fn start_with(config_yaml: &str, emulator_config: EmulatorConfig) -> Harness {
+        Self::start_full(config_yaml, emulator_config, &[]).await
+    }
+
+    /// `env` is the gateway's whole environment; `{UPSTREAM}` in a value becomes the
+    /// emulator's URL there too.
+    pub async fn start_full(
+        config_yaml: &str,
+        emulator_config: EmulatorConfig,
+        env: &[(&str, &str)],
+    ) -> Harness {
         let emulator = Emulator::start(emulator_config).await.unwrap();
+        let env: std::collections::HashMap<String, String> = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.replace("{UPSTREAM}", &emulator.url())))
+            .collect();
         let yaml = config_yaml.replace("{UPSTREAM}", &emulator.url());
         let config = quarry_config::parse(&yaml, &|_| None)
             .unwrap_or_else(|errors| panic!("test config is invalid: {errors:?}"));
         let stats = Arc::new(MemorySink::default());
         let options = Options {
-            env: Arc::new(|_| None),
+            env: Arc::new(move |k| env.get(k).cloned()),
             endpoint_override: None,
             fallback_credentials: None,
             stats: stats.clone(),

@@ -72,6 +72,23 @@ pub(super) fn parse(ctx: &mut Ctx<'_>, mut model: Obj<'_>) -> Option<Model> {
     })
 }
 
+/// The region becomes part of Bedrock's host name, so only region-shaped values pass.
+fn region(ctx: &mut Ctx<'_>, b: &mut Obj<'_>) -> Option<String> {
+    let value = b.nonempty(ctx, "aws_region")?;
+    let shaped = regex::Regex::new(r"^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$")
+        .map(|re| re.is_match(&value))
+        .unwrap_or(false);
+    if shaped {
+        Some(value)
+    } else {
+        ctx.error(
+            &b.child("aws_region"),
+            format!("must be an AWS region such as us-east-1, got {value:?}"),
+        );
+        None
+    }
+}
+
 fn options(ctx: &mut Ctx<'_>, mut o: Obj<'_>) -> ModelOptions {
     let u32_max = i64::from(u32::MAX);
     let parsed = ModelOptions {
@@ -96,6 +113,12 @@ fn options(ctx: &mut Ctx<'_>, mut o: Obj<'_>) -> ModelOptions {
             .map(|b| bedrock(ctx, b))
             .unwrap_or_default(),
     };
+    if parsed.temperature.is_some_and(|t| t > 1.0) {
+        ctx.warn(format!(
+            "{}: Bedrock models accept temperature 0 to 1; Bedrock will refuse requests with a higher value",
+            o.child("temperature")
+        ));
+    }
     if let Some(mut cohere) = o.object(ctx, "cohere") {
         // Bedrock serves Cohere embedding models, so their input type is meaningful here.
         cohere.one_of(ctx, "embedding_input_type", COHERE_INPUT_TYPES);
@@ -109,7 +132,7 @@ fn options(ctx: &mut Ctx<'_>, mut o: Obj<'_>) -> ModelOptions {
 
 fn bedrock(ctx: &mut Ctx<'_>, mut b: Obj<'_>) -> BedrockOptions {
     let parsed = BedrockOptions {
-        aws_region: b.nonempty(ctx, "aws_region"),
+        aws_region: region(ctx, &mut b),
         aws_assume_role_arn: arn(ctx, &mut b, "aws_assume_role_arn"),
         aws_role_session_name: b.nonempty(ctx, "aws_role_session_name"),
         aws_sts_endpoint_url: http_url(ctx, &mut b, "aws_sts_endpoint_url"),
