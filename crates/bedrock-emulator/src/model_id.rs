@@ -42,6 +42,17 @@ pub(crate) fn is_valid(id: &str) -> bool {
     }
 }
 
+/// True for Amazon Nova models (`amazon.nova-*`), behind a geography prefix or in an ARN whose
+/// resource name is such an ID; some Bedrock rules only apply to this family.
+pub(crate) fn is_nova(id: &str) -> bool {
+    let base = if id.starts_with("arn:") {
+        id.rsplit_once('/').map_or(id, |(_, name)| name)
+    } else {
+        id
+    };
+    strip_geo(base).starts_with("amazon.nova-")
+}
+
 fn strip_geo(id: &str) -> &str {
     GEOS.iter()
         .find_map(|geo| id.strip_prefix(geo).and_then(|rest| rest.strip_prefix('.')))
@@ -127,6 +138,25 @@ mod tests {
             "arn:aws:sagemaker:us-east-1:123456789012:endpoint/my-endpoint",
         ] {
             assert!(is_valid(id), "{id}");
+        }
+    }
+
+    #[test]
+    fn recognises_the_nova_family() {
+        for id in [
+            "amazon.nova-lite-v1:0",
+            "us.amazon.nova-pro-v1:0",
+            "global.amazon.nova-2-lite-v1:0",
+            "arn:aws:bedrock:us-east-1:123456789012:inference-profile/eu.amazon.nova-micro-v1:0",
+        ] {
+            assert!(is_nova(id), "{id}");
+        }
+        for id in [
+            "amazon.titan-text-express-v1",
+            "anthropic.claude-3-haiku-20240307-v1:0",
+            "novamazon.nova-lite",
+        ] {
+            assert!(!is_nova(id), "{id}");
         }
     }
 

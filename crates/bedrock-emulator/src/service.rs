@@ -16,6 +16,7 @@ use crate::config::EmulatorConfig;
 use crate::error::ApiError;
 use crate::recording::{AuthOutcome, RecordedRequest, Recorder, RECORD_CAPACITY};
 use crate::router::{self, Routed, BEDROCK_SIGNING_NAME, UNKNOWN_OPERATION};
+use crate::runtime::converse::PromptCache;
 use crate::runtime::{self, Ctx};
 
 /// Largest request body read (InvokeModel allows 25,000,000 bytes plus JSON overhead).
@@ -27,6 +28,7 @@ pub(crate) struct State {
     auth: Authenticator,
     pub(crate) recorder: Option<Recorder>,
     pub(crate) streams: Arc<StreamCounters>,
+    prompt_cache: PromptCache,
 }
 
 impl State {
@@ -37,6 +39,7 @@ impl State {
                 .record_requests
                 .then(|| Recorder::new(RECORD_CAPACITY)),
             streams: Arc::default(),
+            prompt_cache: PromptCache::default(),
         }
     }
 }
@@ -103,6 +106,7 @@ async fn process(
             let ctx = Ctx {
                 model_id: model_id.as_deref().unwrap_or_default(),
                 body: &body,
+                prompt_cache: &state.prompt_cache,
                 started,
             };
             runtime::dispatch(routed.operation, &ctx).await

@@ -19,6 +19,44 @@ const CHAT: &str = r#"{"model":"us.anthropic.claude-sonnet-4-5-20250929-v1:0","m
 
 const CONVERSE_RESPONSE: &str = r#"{"output":{"message":{"role":"assistant","content":[{"text":"Berlin."}]}},"stopReason":"end_turn","usage":{"inputTokens":42,"outputTokens":3,"totalTokens":45,"cacheReadInputTokens":0,"cacheWriteInputTokens":0},"metrics":{"latencyMs":312}}"#;
 
+/// A 20-turn agent conversation with 10 tools: the shape of a coding-agent request.
+fn agent_request() -> String {
+    let tools: Vec<serde_json::Value> = (0..10)
+        .map(|i| {
+            serde_json::json!({"type": "function", "function": {
+                "name": format!("tool_{i}"),
+                "description": format!("Tool number {i}: reads or writes part of the workspace"),
+                "parameters": {"type": "object", "properties": {
+                    "path": {"type": "string", "description": "A path in the workspace"},
+                    "limit": {"type": "integer", "minimum": 1},
+                    "flags": {"type": "array", "items": {"type": "string"}}
+                }, "required": ["path"]}
+            }})
+        })
+        .collect();
+    let mut messages = vec![
+        serde_json::json!({"role": "system", "content": "You are a careful coding agent. Use the tools."}),
+    ];
+    for turn in 0..5 {
+        messages.push(serde_json::json!({"role": "user", "content": format!("Step {turn}: look at src/file_{turn}.rs and fix the bug you find there.")}));
+        messages.push(serde_json::json!({"role": "assistant", "content": "Let me look.", "tool_calls": [
+            {"id": format!("call_{turn}_a"), "type": "function", "function": {"name": format!("tool_{turn}"), "arguments": format!("{{\"path\":\"src/file_{turn}.rs\",\"limit\":200}}")}},
+            {"id": format!("call_{turn}_b"), "type": "function", "function": {"name": "tool_9", "arguments": "{\"path\":\".\"}"}}
+        ]}));
+        messages.push(serde_json::json!({"role": "tool", "tool_call_id": format!("call_{turn}_a"), "content": "fn main() {\n    let x = 1;\n    println!(\"{}\", x + 1);\n}\n"}));
+        messages.push(serde_json::json!({"role": "tool", "tool_call_id": format!("call_{turn}_b"), "content": "{\"files\": [\"a.rs\", \"b.rs\"], \"count\": 2}"}));
+    }
+    serde_json::json!({
+        "model": "us.anthropic.claude-sonnet-4-5-20250929-v1:0",
+        "max_tokens": 4096,
+        "temperature": 0.2,
+        "messages": messages,
+        "tools": tools,
+        "tool_choice": "auto"
+    })
+    .to_string()
+}
+
 fn frame(event_type: &str, payload: &str) -> Vec<u8> {
     let message = Message::new_from_parts(
         vec![
@@ -72,6 +110,22 @@ fn benches(c: &mut Criterion) {
             let req: quarry_openai::chat::ChatRequest =
                 serde_json::from_slice(black_box(CHAT.as_bytes())).unwrap();
             let converse = chat::converse_from_chat(&req, &defaults).unwrap();
+            black_box(serde_json::to_vec(&converse).unwrap())
+        })
+    });
+
+    let agent = agent_request();
+    c.bench_function("chat_request_mapping_10_tools_20_turns", |b| {
+        b.iter(|| {
+            let req: quarry_openai::chat::ChatRequest =
+                serde_json::from_slice(black_box(agent.as_bytes())).unwrap();
+            let converse = chat::converse_from_chat_for_model(
+                &req,
+                &defaults,
+                "us.anthropic.claude-sonnet-4-5-20250929-v1:0",
+                false,
+            )
+            .unwrap();
             black_box(serde_json::to_vec(&converse).unwrap())
         })
     });

@@ -1,12 +1,11 @@
 //! Cross-entity resolution: service and route references, plugin scopes, the
-//! effective `ai-proxy` plugin of each route (route > service > global), and the
-//! final `Config`.
+//! effective `ai-proxy` and `key-auth` plugins of each route (route > service > global),
+//! key-auth's `anonymous` consumer, and the final `Config`.
 
 use std::collections::HashMap;
 
 use crate::common::EntityRef;
-use crate::plugins::ai_proxy::AiProxy;
-use crate::plugins::PluginEntry;
+use crate::plugins::{PluginEntry, AI_PROXY, KEY_AUTH};
 use crate::reader::Ctx;
 use crate::routes::RouteEntry;
 use crate::services::ServiceEntry;
@@ -20,12 +19,86 @@ enum Scope {
     Global,
 }
 
-/// The `ai-proxy` plugin declared for one scope.
-struct Slot {
+/// A plugin of one name declared for one scope.
+struct Slot<T> {
     path: String,
     enabled: bool,
     /// `None` when its config had errors (already reported).
-    config: Option<AiProxy>,
+    config: Option<T>,
+}
+
+/// The plugins named `name`, by scope; a second one in the same scope is an error.
+fn slots_for<T>(
+    ctx: &mut Ctx<'_>,
+    scoped: &[(Scope, PluginEntry)],
+    name: &str,
+    config: impl Fn(&PluginEntry) -> Option<T>,
+    describe_scope: &dyn Fn(Scope) -> String,
+) -> HashMap<Scope, Slot<T>> {
+    let mut slots: HashMap<Scope, Slot<T>> = HashMap::new();
+    for (scope, plugin) in scoped.iter().filter(|(_, p)| p.name == name) {
+        if let Some(first) = slots.get(scope) {
+            ctx.error(
+                &plugin.path,
+                format!(
+                    "duplicate {name} plugin for {} (the first is at {})",
+                    describe_scope(*scope),
+                    first.path
+                ),
+            );
+            continue;
+        }
+        slots.insert(
+            *scope,
+            Slot {
+                path: plugin.path.clone(),
+                enabled: plugin.enabled,
+                config: config(plugin),
+            },
+        );
+    }
+    slots
+}
+
+/// Kong's precedence: the route's plugin, else its service's, else the global one. A disabled
+/// plugin is not loaded, so the next level applies.
+fn effective<T>(
+    slots: &HashMap<Scope, Slot<T>>,
+    route: usize,
+    service: Option<usize>,
+) -> Option<&Slot<T>> {
+    [
+        Some(Scope::Route(route)),
+        service.map(Scope::Service),
+        Some(Scope::Global),
+    ]
+    .into_iter()
+    .flatten()
+    .filter_map(|scope| slots.get(&scope))
+    .find(|slot| slot.enabled)
+}
+
+/// key-auth's `anonymous` names a consumer by `id` or `username` (Kong's rule; not `custom_id`).
+/// Checked for enabled plugins, in file order.
+fn check_anonymous(ctx: &mut Ctx<'_>, scoped: &[(Scope, PluginEntry)], consumers: &[Consumer]) {
+    for (_, plugin) in scoped.iter().filter(|(_, p)| p.enabled) {
+        let Some(anonymous) = plugin
+            .key_auth
+            .as_ref()
+            .and_then(|c| c.anonymous.as_deref())
+        else {
+            continue;
+        };
+        let known = consumers.iter().any(|c| {
+            c.id.as_deref() == Some(anonymous) || c.username.as_deref() == Some(anonymous)
+        });
+        if !known {
+            ctx.error(
+                &format!("{}.config.anonymous", plugin.path),
+                format!("no consumer with id or username {anonymous:?}"),
+            );
+        }
+    }
 }
 
 /// Name and id lookup for services or routes; duplicates are reported.
@@ -164,28 +237,21 @@ pub(crate) fn assemble(
         Scope::Service(i) => format!("service {}", services[i].service.name),
         Scope::Global => "the global scope".to_string(),
     };
-    let mut slots: HashMap<Scope, Slot> = HashMap::new();
-    for (scope, plugin) in scoped.into_iter().filter(|(_, p)| p.is_ai_proxy()) {
-        if let Some(first) = slots.get(&scope) {
-            ctx.error(
-                &plugin.path,
-                format!(
-                    "duplicate ai-proxy plugin for {} (the first is at {})",
-                    describe_scope(scope),
-                    first.path
-                ),
-            );
-            continue;
-        }
-        slots.insert(
-            scope,
-            Slot {
-                path: plugin.path,
-                enabled: plugin.enabled,
-                config: plugin.ai_proxy,
-            },
-        );
-    }
+    let ai_proxy_slots = slots_for(
+        ctx,
+        &scoped,
+        AI_PROXY,
+        |p| p.ai_proxy.clone(),
+        &describe_scope,
+    );
+    let key_auth_slots = slots_for(
+        ctx,
+        &scoped,
+        KEY_AUTH,
+        |p| p.key_auth.clone(),
+        &describe_scope,
+    );
+    check_anonymous(ctx, &scoped, &consumers);
 
     for service in services.iter().filter(|s| !s.enabled) {
         ctx.warn(format!(
@@ -199,17 +265,7 @@ pub(crate) fn assemble(
         if service.is_some_and(|i| !services[i].enabled) {
             continue;
         }
-        let levels = [
-            Some(Scope::Route(j)),
-            service.map(Scope::Service),
-            Some(Scope::Global),
-        ];
-        let effective = levels
-            .into_iter()
-            .flatten()
-            .filter_map(|scope| slots.get(&scope))
-            .find(|slot| slot.enabled);
-        let Some(slot) = effective else {
+        let Some(slot) = effective(&ai_proxy_slots, j, service) else {
             ctx.error(
                 &route.path,
                 "route has no ai-proxy plugin; Quarry only serves AI routes",
@@ -220,9 +276,12 @@ pub(crate) fn assemble(
             continue;
         };
         let name = route_name(&route);
-        ctx.warn(format!(
-            "route {name} has no authentication plugin: anyone who can reach it can use it"
-        ));
+        let key_auth = effective(&key_auth_slots, j, service).and_then(|s| s.config.clone());
+        if key_auth.is_none() {
+            ctx.warn(format!(
+                "route {name} has no authentication plugin: anyone who can reach it can use it"
+            ));
+        }
         let m = route.matching;
         out.push(Route {
             name,
@@ -235,10 +294,18 @@ pub(crate) fn assemble(
             preserve_host: m.preserve_host,
             regex_priority: m.regex_priority,
             ai_proxy,
+            key_auth,
         });
     }
     if out.is_empty() && ctx.errors.is_empty() {
         ctx.warn("no routes are configured: every request will get a 404");
+    }
+    let protected = out.iter().filter(|r| r.key_auth.is_some()).count();
+    if protected > 0 && consumers.iter().all(|c| c.keyauth_credentials.is_empty()) {
+        ctx.warn(format!(
+            "key-auth protects {protected} route(s) but no consumer has a keyauth_credentials \
+             key: their requests are refused (or run as the anonymous consumer)"
+        ));
     }
     Config {
         routes: out,

@@ -1,5 +1,5 @@
-//! Consumer entities and their key-auth credentials (kept as secrets for the
-//! upcoming key-auth plugin). Duplicate usernames, custom ids and keys are errors.
+//! Consumer entities and their key-auth credentials (kept as secrets; the gateway's key-auth
+//! phase matches them). Duplicate ids, usernames, custom ids and keys are errors.
 
 use std::collections::HashMap;
 
@@ -19,6 +19,7 @@ const OTHER_CREDENTIALS: &[&str] = &[
 
 /// Parses every consumer; checks uniqueness across them.
 pub(crate) fn parse_all(ctx: &mut Ctx<'_>, items: Vec<(String, &Value)>) -> Vec<Consumer> {
+    let mut ids: HashMap<String, String> = HashMap::new();
     let mut usernames: HashMap<String, String> = HashMap::new();
     let mut custom_ids: HashMap<String, String> = HashMap::new();
     let mut keys: HashMap<String, String> = HashMap::new();
@@ -27,6 +28,7 @@ pub(crate) fn parse_all(ctx: &mut Ctx<'_>, items: Vec<(String, &Value)>) -> Vec<
         let Some(parsed) = parse(ctx, &path, value) else {
             continue;
         };
+        unique(ctx, &mut ids, parsed.consumer.id.as_deref(), &path, "id");
         unique(
             ctx,
             &mut usernames,
@@ -94,7 +96,7 @@ fn parse(ctx: &mut Ctx<'_>, path: &str, value: &Value) -> Option<Parsed> {
     if !c.has("username") && !c.has("custom_id") {
         ctx.error(path, "must set at least one of username or custom_id");
     }
-    c.nonempty(ctx, "id");
+    let id = c.nonempty(ctx, "id");
     tags(ctx, &mut c);
     c.ignore(&["created_at", "updated_at"]);
     if c.take("acls").is_some() {
@@ -154,6 +156,7 @@ fn parse(ctx: &mut Ctx<'_>, path: &str, value: &Value) -> Option<Parsed> {
     c.finish(ctx);
     Some(Parsed {
         consumer: Consumer {
+            id,
             username,
             custom_id,
             keyauth_credentials,

@@ -25,9 +25,10 @@ mod vault;
 
 pub use error::ConfigError;
 pub use plugins::ai_proxy::{
-    AiProxy, Auth, BedrockOptions, LlmFormat, Logging, Model, ModelOptions, ResponseStreaming,
-    RouteType,
+    AiProxy, Auth, BedrockOptions, LlmFormat, Logging, Model, ModelOptions, QuarryExtensions,
+    ResponseStreaming, RouteType,
 };
+pub use plugins::key_auth::KeyAuth;
 pub use secret::Secret;
 pub use types::{Config, Consumer, PathMatcher, Route, Service};
 

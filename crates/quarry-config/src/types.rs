@@ -2,6 +2,7 @@
 //! passed validation: defaults are filled in and references are resolved.
 
 use crate::plugins::ai_proxy::AiProxy;
+use crate::plugins::key_auth::KeyAuth;
 use crate::secret::Secret;
 
 /// A fully validated Quarry configuration.
@@ -17,12 +18,14 @@ pub struct Config {
 /// A Kong consumer. At least one of `username` / `custom_id` is set.
 #[derive(Debug, Clone)]
 pub struct Consumer {
+    /// The consumer's `id`, when the file gives one (key-auth's `anonymous` may name it).
+    pub id: Option<String>,
     pub username: Option<String>,
     pub custom_id: Option<String>,
     pub keyauth_credentials: Vec<Secret>,
 }
 
-/// A route with its effective `ai-proxy` plugin.
+/// A route with its effective `ai-proxy` and `key-auth` plugins.
 #[derive(Debug, Clone)]
 pub struct Route {
     /// The route's `name`, else its config path like `services[0].routes[1]`.
@@ -43,6 +46,8 @@ pub struct Route {
     pub regex_priority: i64,
     /// The effective plugin: route plugin, else service plugin, else global plugin.
     pub ai_proxy: AiProxy,
+    /// The effective `key-auth` plugin (same precedence); `None` leaves the route open.
+    pub key_auth: Option<KeyAuth>,
 }
 
 /// One entry of a route's `paths`.

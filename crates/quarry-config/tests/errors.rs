@@ -263,7 +263,6 @@ routes:
   - name: a
     paths: [/a]
     plugins:
-      - name: key-auth
       - name: ai-proxy-advanced
         config: {}
       - name: prometheus
@@ -272,8 +271,7 @@ routes:
     assert_eq!(
         errors(yaml),
         vec![
-            "routes[0].plugins[0].name: plugin 'key-auth' is not supported yet",
-            "routes[0].plugins[1].name: plugin 'ai-proxy-advanced' is not supported yet",
+            "routes[0].plugins[0].name: plugin 'ai-proxy-advanced' is not supported yet",
             "routes[0]: route has no ai-proxy plugin; Quarry only serves AI routes",
         ]
     );

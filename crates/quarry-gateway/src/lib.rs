@@ -2,14 +2,16 @@
 //! and metrics. `quarry-bedrock` does the pure translation; this crate does the I/O.
 //!
 //! ```text
-//! listener → route match → ai-proxy capability handler → translate → sign → pooled client
-//!          → translate response (or stream frame by frame) → statistics + metrics
+//! listener → route match → key-auth → ai-proxy capability handler → translate → sign
+//!          → pooled client → translate response (or stream frame by frame) → statistics + metrics
 //! ```
 
+mod auth;
 mod bedrock;
 mod body;
 mod capabilities;
 mod credentials;
+mod fetch;
 pub mod error;
 mod metrics;
 mod proxy;

@@ -1,4 +1,4 @@
-//! The request pipeline, in Kong's phase order: route match → (auth and limits, later issues)
+//! The request pipeline, in Kong's phase order: route match → key-auth (limits: later issues)
 //! → the route's capability handler (translate, sign, call, translate back) → statistics.
 
 use std::sync::Arc;
@@ -8,12 +8,13 @@ use http::{header, Request, Response};
 use hyper::body::Incoming;
 use quarry_config::{LlmFormat, RouteType};
 
+use crate::auth;
 use crate::body::RespBody;
 use crate::capabilities::chat::{self, Mode};
 use crate::error::{GatewayError, Kind};
 use crate::state::State;
 
-pub async fn handle(state: Arc<State>, request: Request<Incoming>) -> Response<RespBody> {
+pub async fn handle(state: Arc<State>, mut request: Request<Incoming>) -> Response<RespBody> {
     let started = Instant::now();
     let host = request
         .headers()
@@ -28,12 +29,26 @@ pub async fn handle(state: Arc<State>, request: Request<Incoming>) -> Response<R
         return GatewayError::new(Kind::NoRoute, "no Route matched with those values")
             .into_response();
     };
-    let route = &state.routes[matched.route];
+    let consumer = match state.auth.authenticate(matched.route, &mut request) {
+        Ok(consumer) => consumer,
+        Err(refused) => return refused.into_response(),
+    };
+    auth::scope(consumer, dispatch(state, matched.route, request, started)).await
+}
+
+/// The route's capability handler (Kong's ai-proxy phase).
+async fn dispatch(
+    state: Arc<State>,
+    route_index: usize,
+    request: Request<Incoming>,
+    started: Instant,
+) -> Response<RespBody> {
+    let route = &state.routes[route_index];
     match (route.plugin.llm_format, route.plugin.route_type) {
         (LlmFormat::Openai, RouteType::Chat) => {
             chat::handle(
                 Arc::clone(&state),
-                matched.route,
+                route_index,
                 request,
                 Mode::Chat,
                 started,
@@ -43,7 +58,7 @@ pub async fn handle(state: Arc<State>, request: Request<Incoming>) -> Response<R
         (LlmFormat::Openai, RouteType::Completions) => {
             chat::handle(
                 Arc::clone(&state),
-                matched.route,
+                route_index,
                 request,
                 Mode::Completion,
                 started,

@@ -10,7 +10,9 @@ use quarry_bedrock::chat::ChatDefaults;
 use quarry_bedrock::endpoint::{self, Service};
 use quarry_config::{AiProxy, Config, Route};
 
+use crate::auth::Auth;
 use crate::credentials::{self, RouteCredentials};
+use crate::fetch::ImageFetcher;
 use crate::metrics::Metrics;
 use crate::router::Router;
 use crate::stats::StatsSink;
@@ -53,6 +55,10 @@ pub struct State {
     pub clients: Vec<UpstreamClient>,
     pub stats: Arc<dyn StatsSink>,
     pub metrics: Metrics,
+    /// Consumers by key digest and each route's key-auth phase.
+    pub auth: Auth,
+    /// Present when some route fetches image URLs (`config.quarry.fetch_image_urls`).
+    pub fetcher: Option<ImageFetcher>,
 }
 
 const DEFAULT_TIMEOUT_MS: u64 = 60_000;
@@ -92,12 +98,19 @@ impl State {
                 tracing::warn!(route = %r.name, "no AWS region for this route: set config.model.options.bedrock.aws_region or AWS_REGION; its calls will fail with 502");
             }
         }
+        let fetcher = routes
+            .iter()
+            .any(|r| r.plugin.quarry.fetch_image_urls)
+            .then(ImageFetcher::new);
+        let auth = Auth::new(&config.consumers, &config.routes);
         Self {
             router: Router::new(config.routes),
             routes,
             clients,
             stats: options.stats,
             metrics: Metrics::default(),
+            auth,
+            fetcher,
         }
     }
 }

@@ -7,6 +7,8 @@ use std::sync::{mpsc, Arc, Mutex};
 
 use serde::Serialize;
 
+use crate::auth::{ConsumerIdentity, RecordConsumer};
+
 /// Where statistics lines go.
 pub trait StatsSink: Send + Sync {
     fn emit(&self, line: String);
@@ -109,6 +111,8 @@ pub struct Record {
     pub output_cost: Option<f64>,
     pub request_payload: Option<String>,
     pub response_payload: Option<String>,
+    /// The authenticated (or anonymous) consumer; set by the key-auth phase.
+    pub consumer: RecordConsumer,
 }
 
 impl Record {
@@ -129,6 +133,7 @@ impl Record {
             route: &self.route,
             status: self.status,
             error: self.error,
+            consumer: self.consumer.get(),
             ai: Ai {
                 proxy: Proxy {
                     meta: Meta {
@@ -169,6 +174,9 @@ struct Line<'a> {
     status: u16,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<&'static str>,
+    /// Kong's `consumer` log field; absent when the route has no key-auth.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    consumer: Option<&'a ConsumerIdentity>,
     ai: Ai<'a>,
 }
 

@@ -61,6 +61,42 @@ fn chat_completion_with_tool_calls_parses() {
 }
 
 #[test]
+fn reasoning_trace_and_extra_fields_do_not_disturb_the_client() {
+    let mut message = ResponseMessage::assistant(Some("42".into()), None);
+    message.reasoning_content = Some("think".into());
+    message.thinking_blocks = Some(vec![
+        ThinkingBlock::Thinking {
+            thinking: "think".into(),
+            signature: Some("sig".into()),
+        },
+        ThinkingBlock::Redacted {
+            data: "ZGF0YQ==".into(),
+        },
+    ]);
+    let mut completion = ChatCompletion::new(
+        "chatcmpl-2".into(),
+        1,
+        "m".into(),
+        vec![Choice {
+            index: 0,
+            message,
+            logprobs: None,
+            finish_reason: Some(Cow::Borrowed("content_filter")),
+        }],
+        usage(),
+    );
+    completion.trace = Some(serde_json::json!({"guardrail": {"modelOutput": ["x"]}}));
+    completion.additional_model_response_fields = Some(serde_json::json!({"stop_sequence": null}));
+    let json = serde_json::to_vec(&completion).unwrap();
+    let parsed: CreateChatCompletionResponse = serde_json::from_slice(&json).unwrap();
+    assert_eq!(parsed.choices[0].message.content.as_deref(), Some("42"));
+    assert_eq!(
+        parsed.choices[0].finish_reason,
+        Some(FinishReason::ContentFilter)
+    );
+}
+
+#[test]
 fn every_kind_of_chunk_parses() {
     let role = ChatCompletionChunk::new(
         "c",
@@ -69,7 +105,7 @@ fn every_kind_of_chunk_parses() {
         vec![ChunkChoice::delta(Delta {
             role: Some("assistant".into()),
             content: Some("".into()),
-            tool_calls: None,
+            ..Delta::default()
         })],
     );
     let tool = ChatCompletionChunk::new(
@@ -94,8 +130,22 @@ fn every_kind_of_chunk_parses() {
     stop.choices[0].finish_reason = Some("length".into());
     let mut usage_chunk = ChatCompletionChunk::new("c", 1, "m", vec![]);
     usage_chunk.usage = Some(usage());
+    usage_chunk.trace = Some(serde_json::json!({"guardrail": {"actionReason": "x"}}));
+    let reasoning = ChatCompletionChunk::new(
+        "c",
+        1,
+        "m",
+        vec![ChunkChoice::delta(Delta {
+            reasoning_content: Some("hmm".into()),
+            thinking_blocks: Some(vec![ThinkingBlock::Thinking {
+                thinking: "hmm".into(),
+                signature: Some("sig".into()),
+            }]),
+            ..Delta::default()
+        })],
+    );
 
-    for chunk in [&role, &tool, &stop, &usage_chunk] {
+    for chunk in [&role, &tool, &stop, &usage_chunk, &reasoning] {
         let json = serde_json::to_vec(chunk).unwrap();
         let parsed: CreateChatCompletionStreamResponse = serde_json::from_slice(&json)
             .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&json)));

@@ -16,6 +16,8 @@ pub(crate) struct Ctx<'a> {
     /// The percent-decoded `{modelId}` label.
     pub(crate) model_id: &'a str,
     pub(crate) body: &'a [u8],
+    /// Prompt prefixes this emulator has cached (shared by all requests).
+    pub(crate) prompt_cache: &'a converse::PromptCache,
     /// When the request arrived; latency metrics count from here.
     pub(crate) started: Instant,
 }

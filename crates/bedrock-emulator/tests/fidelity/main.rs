@@ -6,6 +6,9 @@
 mod common;
 mod sdk_converse;
 mod sdk_faults;
+mod sdk_features;
+mod sdk_features_stream;
 mod sdk_stream;
 mod wire;
+mod wire_features;
 mod wire_stream;

@@ -11,7 +11,7 @@ use crate::common::emulator;
 use crate::wire::{call, Auth, Raw, HI};
 
 /// Decode every complete frame; also return how many bytes were left over.
-fn frames(raw: &Raw) -> (Vec<Message>, usize) {
+pub fn frames(raw: &Raw) -> (Vec<Message>, usize) {
     let mut buffer = BytesMut::from(&raw.body[..]);
     let mut decoder = MessageFrameDecoder::new();
     let mut messages = Vec::new();

@@ -1,26 +1,99 @@
-//! OpenAI chat / completion requests → Converse requests.
+//! OpenAI chat / completion requests → Converse requests: the entry points, sampling
+//! parameters, route defaults, and the per-family adjustments decided by the resolved model ID
+//! (see `family.rs`):
+//! - models that refuse `system` (Titan Text, Mistral 7B / Mixtral 8x7B, Cohere Command /
+//!   Command Light) get the system text prepended to the first user message,
+//!   `"<system>\n\n<user text>"`;
+//! - models that refuse `temperature` with `topP` (Claude 4.5+, Opus 4.1+) keep `temperature`
+//!   and lose `topP` when both are set (by the client or the route);
+//! - models without tool use on Converse get a 400 on `tools`;
+//! - a non-streaming request loses `guardrailConfig.streamProcessingMode`, which only
+//!   ConverseStream accepts.
 //!
-//! Bedrock is stricter than OpenAI about conversations: no blank text blocks, roles must
-//! alternate, the first message must be the user's. What can be repaired without changing the
-//! meaning is repaired (blank blocks dropped, same-role neighbours merged); what cannot is a
-//! 400 naming the message, rather than a Bedrock error the client cannot map back.
+//! The family-less entry points (`converse_from_chat`, `converse_from_completion`) make no
+//! adjustment, as for an opaque model ID.
 
-use quarry_openai::chat::{
-    ChatRequest, Content, ContentPart, Message as OpenAiMessage, Role, Stop,
-};
+use quarry_openai::chat::{ChatRequest, Stop};
 use quarry_openai::completions::CompletionRequest;
 use serde_json::{Map, Value};
 
-use super::{passthrough, tools, ChatDefaults, TranslateError};
+use super::family::{family, Family};
+use super::messages::map_messages;
+use super::structured::{self, Plan};
+use super::{cache, passthrough, reasoning, tools, ChatDefaults, TranslateError};
 use crate::wire::{
     ContentBlock, ConversationRole, ConverseRequest, InferenceConfig, Message, PerformanceConfig,
-    SystemContentBlock,
+    SystemContentBlock, Tool,
 };
 
-/// Translates a chat completion request. `req.model` is not used: the route decides the model.
+/// What the translation knows about the call: the model's family and, when known, whether it
+/// goes to ConverseStream.
+#[derive(Debug, Clone, Copy)]
+struct Target<'a> {
+    model_id: &'a str,
+    family: Family,
+    stream: Option<bool>,
+}
+
+impl<'a> Target<'a> {
+    fn resolve(model_id: &'a str, stream: bool) -> Self {
+        Self {
+            model_id,
+            family: family(model_id),
+            stream: Some(stream),
+        }
+    }
+
+    const UNKNOWN: Target<'static> = Target {
+        model_id: "",
+        family: Family::Unknown,
+        stream: None,
+    };
+}
+
+/// Translates a chat completion request with no model-family adjustment. Prefer
+/// [`converse_from_chat_for_model`].
 pub fn converse_from_chat(
     req: &ChatRequest,
     defaults: &ChatDefaults,
+) -> Result<ConverseRequest, TranslateError> {
+    chat(req, defaults, Target::UNKNOWN)
+}
+
+/// Translates a chat completion request for `model_id` (the resolved Bedrock model ID,
+/// inference profile or ARN, not `req.model`), for Converse or, with `stream`, ConverseStream.
+pub fn converse_from_chat_for_model(
+    req: &ChatRequest,
+    defaults: &ChatDefaults,
+    model_id: &str,
+    stream: bool,
+) -> Result<ConverseRequest, TranslateError> {
+    chat(req, defaults, Target::resolve(model_id, stream))
+}
+
+/// Translates a legacy completion request with no model-family adjustment. Prefer
+/// [`converse_from_completion_for_model`].
+pub fn converse_from_completion(
+    req: &CompletionRequest,
+    defaults: &ChatDefaults,
+) -> Result<ConverseRequest, TranslateError> {
+    completion(req, defaults, Target::UNKNOWN)
+}
+
+/// Translates a legacy completion request for `model_id`, like [`converse_from_chat_for_model`].
+pub fn converse_from_completion_for_model(
+    req: &CompletionRequest,
+    defaults: &ChatDefaults,
+    model_id: &str,
+    stream: bool,
+) -> Result<ConverseRequest, TranslateError> {
+    completion(req, defaults, Target::resolve(model_id, stream))
+}
+
+fn chat(
+    req: &ChatRequest,
+    defaults: &ChatDefaults,
+    target: Target<'_>,
 ) -> Result<ConverseRequest, TranslateError> {
     if let Some(n) = req.n.filter(|&n| n != 1) {
         return Err(TranslateError::at(
@@ -40,6 +113,9 @@ pub fn converse_from_chat(
             "top_logprobs is not supported: Bedrock does not return token log probabilities",
         ));
     }
+    let family = target.family;
+    let effort = reasoning::parse_effort(req.reasoning_effort.as_ref())?;
+    let plan = structured::plan(req.response_format.as_ref(), family)?;
 
     let conversation = map_messages(&req.messages)?;
     let mut out = ConverseRequest {
@@ -47,9 +123,32 @@ pub fn converse_from_chat(
         system: conversation.system,
         ..ConverseRequest::default()
     };
-    out.tool_config =
-        tools::tool_config(req.tools.as_ref(), req.tool_choice.as_ref(), &out.messages)?;
-    out.output_config = tools::output_config(req.response_format.as_ref())?;
+    let offered = tools::tool_config(
+        req.tools.as_ref(),
+        req.tool_choice.as_ref(),
+        &out.messages,
+        family,
+    )?;
+    out.tool_config = offered.config;
+    if out.tool_config.is_some() && !family.supports_tools() {
+        let (param, why) = if offered.client_tools {
+            ("tools", "remove tools")
+        } else {
+            ("messages", "the history holds tool calls or tool results")
+        };
+        return Err(TranslateError::at(
+            param,
+            format!(
+                "model '{}' does not support tool use on Bedrock ({why})",
+                target.model_id
+            ),
+        ));
+    }
+    match plan {
+        Plan::None => {}
+        Plan::Native(config) => out.output_config = Some(config),
+        Plan::Tool(spec) => structured::attach(&mut out.tool_config, spec, offered.client_tools),
+    }
 
     let sampling = Sampling {
         // OpenAI deprecated max_tokens for chat in favour of max_completion_tokens.
@@ -59,14 +158,29 @@ pub fn converse_from_chat(
         top_k: req.top_k,
         stop: req.stop.as_ref(),
     };
-    finish(&mut out, sampling, &req.extra, defaults)?;
+    finish(&mut out, sampling, &req.extra, defaults, target)?;
+    reasoning::apply_effort(&mut out, family, effort);
+    if reasoning::thinking_enabled(&out) {
+        reasoning::unforce_tool_choice(&mut out);
+    }
+    if family.rejects_system() {
+        move_system_to_first_user_message(&mut out);
+    }
+    let tool_points = out
+        .tool_config
+        .as_ref()
+        .is_some_and(|c| c.tools.iter().any(|t| matches!(t, Tool::CachePoint(_))));
+    if conversation.cache_points || tool_points {
+        cache::place(&mut out, family);
+    }
     Ok(out)
 }
 
-/// Translates a legacy completion request: the prompt becomes one user message.
-pub fn converse_from_completion(
+/// A legacy completion request: the prompt becomes one user message.
+fn completion(
     req: &CompletionRequest,
     defaults: &ChatDefaults,
+    target: Target<'_>,
 ) -> Result<ConverseRequest, TranslateError> {
     if let Some(n) = req.n.filter(|&n| n != 1) {
         return Err(TranslateError::at(
@@ -125,7 +239,7 @@ pub fn converse_from_completion(
         top_k: req.top_k,
         stop: req.stop.as_ref(),
     };
-    finish(&mut out, sampling, &req.extra, defaults)?;
+    finish(&mut out, sampling, &req.extra, defaults, target)?;
     Ok(out)
 }
 
@@ -169,12 +283,14 @@ struct Sampling<'a> {
     stop: Option<&'a Stop>,
 }
 
-/// Inference config, passthrough fields, `top_k` and route defaults, in that precedence.
+/// Inference config, passthrough fields, `top_k` and route defaults, in that precedence; then
+/// the family's sampling rule and the stream-only guardrail field.
 fn finish(
     out: &mut ConverseRequest,
     s: Sampling<'_>,
     extra: &Map<String, Value>,
     defaults: &ChatDefaults,
+    target: Target<'_>,
 ) -> Result<(), TranslateError> {
     let stop_sequences: Vec<String> = s
         .stop
@@ -185,12 +301,15 @@ fn finish(
                 .collect()
         })
         .unwrap_or_default();
-    let inference = InferenceConfig {
+    let mut inference = InferenceConfig {
         max_tokens: s.max_tokens.or(defaults.max_tokens),
         temperature: s.temperature.or(defaults.temperature),
         top_p: s.top_p.or(defaults.top_p),
         stop_sequences: (!stop_sequences.is_empty()).then_some(stop_sequences),
     };
+    if inference.temperature.is_some() && target.family.rejects_temperature_with_top_p() {
+        inference.top_p = None;
+    }
     out.inference_config = (!inference.is_empty()).then_some(inference);
 
     let passthrough_top_k = passthrough::apply(extra, out)?;
@@ -210,183 +329,42 @@ fn finish(
             .get_or_insert_with(PerformanceConfig::default)
             .latency = Some(latency.clone());
     }
-    Ok(())
-}
-
-/// The system prompt and the alternating conversation built from OpenAI messages.
-struct Conversation {
-    system: Vec<SystemContentBlock>,
-    messages: Vec<Message>,
-}
-
-fn map_messages(messages: &[OpenAiMessage]) -> Result<Conversation, TranslateError> {
-    let mut system = Vec::new();
-    let mut out: Vec<Message> = Vec::with_capacity(messages.len());
-    // Index in the client's list of the message that opened the first Converse message.
-    let mut first_origin: Option<usize> = None;
-
-    for (i, m) in messages.iter().enumerate() {
-        let (role, blocks) = match m.role {
-            Role::System | Role::Developer => {
-                system_blocks(i, m, &mut system)?;
-                continue;
-            }
-            Role::User => (ConversationRole::User, text_blocks(i, m)?),
-            Role::Assistant => {
-                let mut blocks = text_blocks(i, m)?;
-                blocks.extend(tools::tool_use_blocks(i, m)?);
-                (ConversationRole::Assistant, blocks)
-            }
-            // Bedrock carries tool results in a user turn.
-            Role::Tool => (
-                ConversationRole::User,
-                vec![tools::tool_result_block(i, m)?],
-            ),
-            Role::Function => {
-                return Err(TranslateError::at(
-                    format!("messages[{i}].role"),
-                    "role 'function' is not supported: send function results as role 'tool' \
-                     messages with tool_call_id",
-                ))
-            }
-        };
-        if blocks.is_empty() {
-            continue;
-        }
-        match out.last_mut() {
-            Some(last) if last.role == role => last.content.extend(blocks),
-            _ => {
-                out.push(Message {
-                    role,
-                    content: blocks,
-                });
-                first_origin.get_or_insert(i);
-            }
-        }
-    }
-
-    match (out.first(), first_origin) {
-        (None, _) => {
-            return Err(TranslateError::at(
-                "messages",
-                "messages must contain at least one user message with non-empty content",
-            ))
-        }
-        (Some(first), Some(i)) if first.role == ConversationRole::Assistant => {
-            return Err(TranslateError::at(
-                format!("messages[{i}]"),
-                format!(
-                    "the conversation must start with a user message, but messages[{i}] is an \
-                     assistant message (Bedrock requires the first message to be from the user)"
-                ),
-            ))
-        }
-        _ => {}
-    }
-    // Anthropic models on Bedrock refuse a final assistant turn (a prefill) that ends in
-    // whitespace; trimming it keeps the prefill's meaning.
-    if let Some(last) = out
-        .last_mut()
-        .filter(|m| m.role == ConversationRole::Assistant)
-    {
-        if let Some(ContentBlock::Text(text)) = last.content.last_mut() {
-            let trimmed = text.trim_end().len();
-            text.truncate(trimmed);
-        }
-    }
-    Ok(Conversation {
-        system,
-        messages: out,
-    })
-}
-
-fn is_blank(text: &str) -> bool {
-    text.trim().is_empty()
-}
-
-fn system_blocks(
-    i: usize,
-    m: &OpenAiMessage,
-    system: &mut Vec<SystemContentBlock>,
-) -> Result<(), TranslateError> {
-    match &m.content {
-        Some(Content::Text(t)) if !is_blank(t) => system.push(SystemContentBlock::Text(t.clone())),
-        None | Some(Content::Text(_)) => {}
-        Some(Content::Parts(parts)) => {
-            for (j, part) in parts.iter().enumerate() {
-                match part {
-                    ContentPart::Text { text } => {
-                        if !is_blank(text) {
-                            system.push(SystemContentBlock::Text(text.clone()));
-                        }
-                    }
-                    other => {
-                        return Err(TranslateError::at(
-                            format!("messages[{i}].content[{j}]"),
-                            format!(
-                                "content part type '{}' is not supported in {} messages; only \
-                                 'text' is",
-                                other.type_name(),
-                                m.role.as_str()
-                            ),
-                        ))
-                    }
-                }
-            }
+    if target.stream == Some(false) {
+        if let Some(Value::Object(guardrail)) = out.guardrail_config.as_mut() {
+            guardrail.remove("streamProcessingMode");
         }
     }
     Ok(())
 }
 
-/// Text blocks of a user or assistant message, blank ones dropped. Every text part becomes its
-/// own block (merging would change nothing, dropping all but one would lose content).
-fn text_blocks(i: usize, m: &OpenAiMessage) -> Result<Vec<ContentBlock>, TranslateError> {
-    let mut blocks = Vec::new();
-    match &m.content {
-        Some(Content::Text(t)) if !is_blank(t) => blocks.push(ContentBlock::Text(t.clone())),
-        None | Some(Content::Text(_)) => {}
-        Some(Content::Parts(parts)) => {
-            blocks.reserve(parts.len());
-            for (j, part) in parts.iter().enumerate() {
-                let text = match part {
-                    ContentPart::Text { text } => text,
-                    // An assistant's earlier refusal is what it said; keep it as text.
-                    ContentPart::Refusal { refusal } if m.role == Role::Assistant => refusal,
-                    other => return Err(unsupported_part(i, j, m.role, other)),
-                };
-                if !is_blank(text) {
-                    blocks.push(ContentBlock::Text(text.clone()));
-                }
+/// For models that refuse `system`: the system text (parts joined by a blank line) opens the
+/// first user message instead.
+fn move_system_to_first_user_message(out: &mut ConverseRequest) {
+    let mut text = String::new();
+    for block in out.system.drain(..) {
+        if let SystemContentBlock::Text(t) = block {
+            if !text.is_empty() {
+                text.push_str("\n\n");
             }
+            text.push_str(&t);
         }
     }
-    Ok(blocks)
-}
-
-fn unsupported_part(i: usize, j: usize, role: Role, part: &ContentPart) -> TranslateError {
-    let param = format!("messages[{i}].content[{j}]");
-    let message = match part {
-        ContentPart::ImageUrl { .. }
-        | ContentPart::InputAudio { .. }
-        | ContentPart::File { .. } => {
-            format!(
-                "content part type '{}' is not supported yet",
-                part.type_name()
-            )
-        }
-        ContentPart::Refusal { .. } => format!(
-            "content part type 'refusal' is only allowed in assistant messages, not in {} messages",
-            role.as_str()
-        ),
-        ContentPart::Other(v) if v.get("type").is_none() => {
-            "content part has no 'type'; expected e.g. {\"type\": \"text\", \"text\": \"...\"}"
-                .to_owned()
-        }
-        _ => format!(
-            "content part type '{}' is not supported (OpenAI's part types are 'text', \
-             'image_url', 'input_audio', 'file' and 'refusal')",
-            part.type_name()
-        ),
+    if text.is_empty() {
+        return;
+    }
+    let Some(first) = out
+        .messages
+        .iter_mut()
+        .find(|m| m.role == ConversationRole::User)
+    else {
+        return;
     };
-    TranslateError::at(param, message)
+    match first.content.first_mut() {
+        Some(ContentBlock::Text(user)) => {
+            text.push_str("\n\n");
+            text.push_str(user);
+            *user = text;
+        }
+        _ => first.content.insert(0, ContentBlock::Text(text)),
+    }
 }

@@ -9,6 +9,8 @@ use quarry_openai::chat::{
 use quarry_openai::completions::{CompletionChoice, TextCompletion};
 use serde_json::Value;
 
+use super::reasoning::Reasoning;
+use super::structured::STRUCTURED_OUTPUT_TOOL;
 use super::ResponseMeta;
 use crate::wire::{ContentBlock, ConverseOutput, ConverseResponse, TokenUsage};
 
@@ -32,16 +34,28 @@ pub fn parse_converse_response(body: &[u8]) -> Result<ConverseResponse, String> 
     })
 }
 
-/// The output message's text (all text blocks, joined without separator) and tool calls.
-fn collect_output(output: ConverseOutput) -> (String, Vec<ToolCall>) {
-    let mut text = String::new();
-    let mut calls = Vec::new();
+/// What an output message says, in OpenAI terms.
+#[derive(Default)]
+struct Output {
+    /// All text blocks, joined without separator.
+    text: String,
+    calls: Vec<ToolCall>,
+    /// The structured-output tool's input, as JSON text.
+    structured: Option<String>,
+    reasoning: Reasoning,
+}
+
+fn collect_output(output: ConverseOutput) -> Output {
+    let mut out = Output::default();
     if let ConverseOutput::Message(message) = output {
         for block in message.content {
             match block {
-                ContentBlock::Text(t) if text.is_empty() => text = t,
-                ContentBlock::Text(t) => text.push_str(&t),
-                ContentBlock::ToolUse(u) => calls.push(ToolCall {
+                ContentBlock::Text(t) if out.text.is_empty() => out.text = t,
+                ContentBlock::Text(t) => out.text.push_str(&t),
+                ContentBlock::ToolUse(u) if u.name == STRUCTURED_OUTPUT_TOOL => {
+                    out.structured = Some(arguments_json(&u.input));
+                }
+                ContentBlock::ToolUse(u) => out.calls.push(ToolCall {
                     id: u.tool_use_id,
                     kind: "function".to_owned(),
                     function: FunctionCall {
@@ -49,12 +63,13 @@ fn collect_output(output: ConverseOutput) -> (String, Vec<ToolCall>) {
                         arguments: arguments_json(&u.input),
                     },
                 }),
-                // Reasoning, citations and other blocks have no place in this API yet.
+                ContentBlock::ReasoningContent(r) => out.reasoning.push(r),
+                // Citations and other blocks have no place in this API yet.
                 _ => {}
             }
         }
     }
-    (text, calls)
+    out
 }
 
 /// Tool input as OpenAI's `arguments` string; a tool without input gets `{}`, never `""`.
@@ -67,26 +82,37 @@ pub(super) fn arguments_json(input: &Value) -> String {
 
 pub fn chat_from_converse(resp: ConverseResponse, meta: &ResponseMeta) -> ChatCompletion {
     let usage = usage_from_bedrock(&resp.usage);
-    let reason = finish_reason(&resp.stop_reason);
-    let (text, calls) = collect_output(resp.output);
-    let (content, tool_calls) = if calls.is_empty() {
-        (Some(text), None)
-    } else {
-        // OpenAI sends `content: null` for a message made only of tool calls.
-        ((!text.is_empty()).then_some(text), Some(calls))
+    let output = collect_output(resp.output);
+    let reason = match finish_reason(&resp.stop_reason) {
+        // The structured answer came as a tool call; for the client it is the answer.
+        "tool_calls" if output.calls.is_empty() && output.structured.is_some() => "stop",
+        reason => reason,
     };
-    ChatCompletion::new(
+    let content = match output.structured {
+        // Text beside the structured answer would make `content` invalid JSON.
+        Some(json) => Some(json),
+        // OpenAI sends `content: null` for a message made only of tool calls.
+        None if !output.calls.is_empty() && output.text.is_empty() => None,
+        None => Some(output.text),
+    };
+    let tool_calls = (!output.calls.is_empty()).then_some(output.calls);
+    let mut message = ResponseMessage::assistant(content, tool_calls);
+    (message.reasoning_content, message.thinking_blocks) = output.reasoning.into_fields();
+    let mut completion = ChatCompletion::new(
         meta.id.clone(),
         meta.created,
         meta.model.clone(),
         vec![Choice {
             index: 0,
-            message: ResponseMessage::assistant(content, tool_calls),
+            message,
             logprobs: None,
             finish_reason: Some(Cow::Borrowed(reason)),
         }],
         usage,
-    )
+    );
+    completion.trace = resp.trace;
+    completion.additional_model_response_fields = resp.additional_model_response_fields;
+    completion
 }
 
 pub fn completion_from_converse(
@@ -95,7 +121,7 @@ pub fn completion_from_converse(
 ) -> TextCompletion<'static> {
     let usage = usage_from_bedrock(&resp.usage);
     let reason = finish_reason(&resp.stop_reason);
-    let (text, _) = collect_output(resp.output);
+    let text = collect_output(resp.output).text;
     TextCompletion::new(
         meta.id.clone(),
         meta.created,
@@ -107,6 +133,8 @@ pub fn completion_from_converse(
 
 /// Bedrock usage in OpenAI terms: cached prompt tokens (read and written) count as prompt
 /// tokens, as they do in OpenAI's API, and cache reads are also reported as `cached_tokens`.
+/// `total_tokens` is prompt + completion, which equals Bedrock's `totalTokens` (that includes
+/// cache reads and writes too).
 pub fn usage_from_bedrock(u: &TokenUsage) -> Usage {
     let cache_read = u.cache_read_input_tokens.unwrap_or(0);
     let cache_write = u.cache_write_input_tokens.unwrap_or(0);

@@ -1,22 +1,39 @@
 //! ConverseStream events → OpenAI server-sent events, one event at a time.
 //!
-//! The translator never buffers the stream: each decoded event becomes zero or more SSE frames
-//! appended to the caller's buffer. It keeps only what later frames need (the dense tool-call
-//! index per content block, usage, the finish reason) and the output text for payload logging.
+//! Each decoded event becomes zero or more SSE frames appended to the caller's buffer. The
+//! translator keeps only what later frames need: the dense tool-call index per content block,
+//! which blocks carry the structured-output tool, the text of the reasoning block in progress
+//! (its signature chunk repeats it), usage, trace and the finish reason, and the output text
+//! for payload logging.
+//!
+//! - Reasoning deltas become `delta.reasoning_content`; a signature becomes a chunk with
+//!   `delta.thinking_blocks: [{"type": "thinking", "thinking": <the block's text>,
+//!   "signature"}]`, redacted reasoning `[{"type": "redacted_thinking", "data"}]`.
+//! - The structured-output tool's input deltas become `content` deltas (tracked per content
+//!   block, so interleaved real tool calls stay tool calls); a message whose only tool call is
+//!   that tool finishes with `stop`. With [`StreamTranslator::hold_text_for_structured_output`]
+//!   text is held until the first tool block: dropped if it is the structured tool (it would
+//!   spoil the JSON), sent otherwise.
+//! - `additionalModelResponseFields` ride on the finish chunk; `trace` on the usage chunk, or,
+//!   without one, on the finish chunk, which then waits for the `metadata` event.
 
 use std::borrow::Cow;
 
 use bytes::BytesMut;
 use quarry_openai::chat::{
-    ChatCompletionChunk, ChunkChoice, Delta, FunctionCallChunk, ToolCallChunk, Usage,
+    ChatCompletionChunk, ChunkChoice, Delta, FunctionCallChunk, ThinkingBlock, ToolCallChunk, Usage,
 };
 use quarry_openai::completions::{CompletionChoice, TextCompletion};
 use quarry_openai::sse;
+use serde_json::Value;
 
 use super::response::{finish_reason, usage_from_bedrock};
+use super::structured::STRUCTURED_OUTPUT_TOOL;
 use super::ResponseMeta;
 use crate::error::from_stream_exception;
-use crate::wire::{ContentBlockDelta, ContentBlockStart, ConverseStreamEvent};
+use crate::wire::{
+    ContentBlockDelta, ContentBlockStart, ConverseStreamEvent, ReasoningContentBlockDelta,
+};
 
 /// Which OpenAI API the client called.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,13 +44,26 @@ pub enum StreamFormat {
     Completion,
 }
 
-/// A tool-use content block and the OpenAI `tool_calls[].index` it was given.
+/// A tool-use content block: a real tool call with its OpenAI `tool_calls[].index`, or the
+/// structured-output tool (`index` unused).
 #[derive(Debug)]
 struct ToolSlot {
     block: u32,
     index: u32,
+    structured: bool,
     /// Whether any argument text was sent; if not, `{}` is sent when the block stops.
     args_sent: bool,
+}
+
+/// What happens to text deltas.
+#[derive(Debug)]
+enum TextMode {
+    /// Sent as they come.
+    Pass,
+    /// Held until the first tool block tells whether the answer is structured.
+    Hold(String),
+    /// The answer is the structured tool's input: text is dropped.
+    Drop,
 }
 
 /// Translates one ConverseStream into OpenAI SSE frames.
@@ -46,12 +76,22 @@ pub struct StreamTranslator {
     first_content: bool,
     /// `messageStop` was seen: the answer is complete.
     stopped: bool,
+    metadata_seen: bool,
+    /// The finish chunk is waiting for `metadata` (to carry its trace).
+    finish_pending: bool,
     usage_sent: bool,
     done: bool,
     finish_reason: Option<&'static str>,
     usage: Option<Usage>,
+    trace: Option<Value>,
+    additional_fields: Option<Value>,
     text: String,
+    text_mode: TextMode,
     tools: Vec<ToolSlot>,
+    /// Real tool calls so far (the next dense index).
+    real_calls: u32,
+    /// The reasoning block in progress: its content block and text so far.
+    reasoning: Option<(u32, String)>,
 }
 
 impl StreamTranslator {
@@ -63,12 +103,28 @@ impl StreamTranslator {
             role_sent: false,
             first_content: false,
             stopped: false,
+            metadata_seen: false,
+            finish_pending: false,
             usage_sent: false,
             done: false,
             finish_reason: None,
             usage: None,
+            trace: None,
+            additional_fields: None,
             text: String::new(),
+            text_mode: TextMode::Pass,
             tools: Vec::new(),
+            real_calls: 0,
+            reasoning: None,
+        }
+    }
+
+    /// For a request that emulates `response_format` with the structured-output tool (see
+    /// `uses_structured_output_tool`): hold text until the answer's first tool block, so a
+    /// preamble never spoils the JSON `content`. Call before the first event.
+    pub fn hold_text_for_structured_output(&mut self) {
+        if matches!(self.text_mode, TextMode::Pass) && !self.first_content {
+            self.text_mode = TextMode::Hold(String::new());
         }
     }
 
@@ -95,54 +151,88 @@ impl StreamTranslator {
             ConverseStreamEvent::ContentBlockStart(e) => {
                 if let ContentBlockStart::ToolUse(start) = e.start {
                     self.ensure_role(out)?;
-                    let index = self.tool_index(e.content_block_index);
-                    self.first_content = true;
-                    self.emit_tool(out, index, Some(&start.tool_use_id), Some(&start.name), "")?;
+                    if start.name == STRUCTURED_OUTPUT_TOOL {
+                        self.text_mode = TextMode::Drop;
+                        self.tool_slot(e.content_block_index, true);
+                    } else {
+                        self.release_text(out)?;
+                        let index = self.tool_slot(e.content_block_index, false).index;
+                        self.first_content = true;
+                        self.emit_tool(
+                            out,
+                            index,
+                            Some(&start.tool_use_id),
+                            Some(&start.name),
+                            "",
+                        )?;
+                    }
                 }
             }
             ConverseStreamEvent::ContentBlockDelta(e) => match e.delta {
-                ContentBlockDelta::Text(text) if !text.is_empty() => {
-                    self.ensure_role(out)?;
-                    self.first_content = true;
-                    self.emit_text(out, &text)?;
-                    self.text.push_str(&text);
-                }
+                ContentBlockDelta::Text(text) if !text.is_empty() => match &mut self.text_mode {
+                    TextMode::Hold(held) => held.push_str(&text),
+                    TextMode::Drop => {}
+                    TextMode::Pass => self.send_text(out, &text)?,
+                },
                 ContentBlockDelta::ToolUse(delta) if !delta.input.is_empty() => {
                     self.ensure_role(out)?;
-                    let index = self.tool_index(e.content_block_index);
-                    self.first_content = true;
-                    self.emit_tool(out, index, None, None, &delta.input)?;
-                    if let Some(slot) = self.tools.iter_mut().find(|s| s.index == index) {
-                        slot.args_sent = true;
+                    let slot = self.tool_slot(e.content_block_index, false);
+                    slot.args_sent = true;
+                    let (structured, index) = (slot.structured, slot.index);
+                    if structured {
+                        self.send_text(out, &delta.input)?;
+                    } else {
+                        self.first_content = true;
+                        self.emit_tool(out, index, None, None, &delta.input)?;
                     }
                 }
-                // Reasoning and citations have no place in this API yet.
+                ContentBlockDelta::ReasoningContent(delta) => {
+                    self.on_reasoning(e.content_block_index, delta, out)?;
+                }
+                // Citations have no place in this API yet.
                 _ => {}
             },
             ConverseStreamEvent::ContentBlockStop(e) => {
                 let pending = self
                     .tools
-                    .iter()
-                    .find(|s| s.block == e.content_block_index && !s.args_sent)
-                    .map(|s| s.index);
-                if let Some(index) = pending {
-                    self.emit_tool(out, index, None, None, "{}")?;
-                    if let Some(slot) = self.tools.iter_mut().find(|s| s.index == index) {
-                        slot.args_sent = true;
+                    .iter_mut()
+                    .find(|s| s.block == e.content_block_index && !s.args_sent);
+                if let Some(slot) = pending {
+                    slot.args_sent = true;
+                    let (structured, index) = (slot.structured, slot.index);
+                    if structured {
+                        self.send_text(out, "{}")?;
+                    } else {
+                        self.emit_tool(out, index, None, None, "{}")?;
                     }
                 }
             }
             ConverseStreamEvent::MessageStop(e) => {
                 self.ensure_role(out)?;
-                let reason = finish_reason(&e.stop_reason);
+                self.release_text(out)?;
+                let reason = match finish_reason(&e.stop_reason) {
+                    "tool_calls" if self.real_calls == 0 && !self.tools.is_empty() => "stop",
+                    reason => reason,
+                };
                 self.finish_reason = Some(reason);
+                self.additional_fields = e.additional_model_response_fields;
                 self.stopped = true;
-                self.emit_finish(out, reason)?;
+                let trace_waits = self.format == StreamFormat::Chat && !self.include_usage;
+                if trace_waits && !self.metadata_seen {
+                    self.finish_pending = true;
+                } else {
+                    self.emit_finish(out)?;
+                }
             }
             ConverseStreamEvent::Metadata(e) => {
+                self.metadata_seen = true;
                 self.usage = Some(usage_from_bedrock(&e.usage));
+                self.trace = e.trace;
                 // The usage chunk is OpenAI's last chunk; if metadata came early, wait.
                 if self.stopped {
+                    if self.finish_pending {
+                        self.emit_finish(out)?;
+                    }
                     self.emit_usage(out)?;
                 }
             }
@@ -171,16 +261,19 @@ impl StreamTranslator {
         );
     }
 
-    /// The upstream body ended. A complete answer gets its usage chunk (if asked for and not
-    /// yet sent) and `data: [DONE]`; a truncated one gets an error event and no `[DONE]`, so
-    /// the client cannot mistake it for a whole answer.
+    /// The upstream body ended. A complete answer gets its pending finish chunk, its usage
+    /// chunk (if asked for and not yet sent) and `data: [DONE]`; a truncated one gets an error
+    /// event and no `[DONE]`, so the client cannot mistake it for a whole answer.
     pub fn finish(&mut self, out: &mut BytesMut) {
         if self.done {
             return;
         }
         self.done = true;
         if self.stopped {
-            // Serializing our own chunk types cannot fail; the usage chunk is best effort.
+            // Serializing our own chunk types cannot fail; these chunks are best effort.
+            if self.finish_pending {
+                let _ = self.emit_finish(out);
+            }
             let _ = self.emit_usage(out);
             out.extend_from_slice(sse::DONE);
         } else {
@@ -198,7 +291,8 @@ impl StreamTranslator {
         self.usage.as_ref()
     }
 
-    /// Whether any text or tool call reached the client (a retry is no longer invisible).
+    /// Whether any text, reasoning or tool call reached the client (a retry is no longer
+    /// invisible).
     pub fn first_content_seen(&self) -> bool {
         self.first_content
     }
@@ -208,7 +302,7 @@ impl StreamTranslator {
         self.finish_reason
     }
 
-    /// The output text so far, for payload logging.
+    /// The output text so far (structured answers included), for payload logging.
     pub fn text(&self) -> &str {
         &self.text
     }
@@ -218,18 +312,100 @@ impl StreamTranslator {
         self.done
     }
 
-    /// The dense 0-based tool-call index of a content block, assigned on first sight.
-    fn tool_index(&mut self, block: u32) -> u32 {
-        if let Some(slot) = self.tools.iter().find(|s| s.block == block) {
-            return slot.index;
+    /// The slot of a tool-use content block, created on first sight; a real call gets the next
+    /// dense 0-based index.
+    fn tool_slot(&mut self, block: u32, structured: bool) -> &mut ToolSlot {
+        let position = match self.tools.iter().position(|s| s.block == block) {
+            Some(p) => p,
+            None => {
+                let index = if structured {
+                    0
+                } else {
+                    self.real_calls += 1;
+                    self.real_calls - 1
+                };
+                self.tools.push(ToolSlot {
+                    block,
+                    index,
+                    structured,
+                    args_sent: false,
+                });
+                self.tools.len() - 1
+            }
+        };
+        &mut self.tools[position]
+    }
+
+    /// Sends held text (the answer turned out not to be structured) and stops holding.
+    fn release_text(&mut self, out: &mut BytesMut) -> Result<(), String> {
+        if let TextMode::Hold(held) = std::mem::replace(&mut self.text_mode, TextMode::Pass) {
+            if !held.is_empty() {
+                self.send_text(out, &held)?;
+            }
         }
-        let index = u32::try_from(self.tools.len()).unwrap_or(u32::MAX);
-        self.tools.push(ToolSlot {
-            block,
-            index,
-            args_sent: false,
-        });
-        index
+        Ok(())
+    }
+
+    fn send_text(&mut self, out: &mut BytesMut, text: &str) -> Result<(), String> {
+        self.ensure_role(out)?;
+        self.first_content = true;
+        self.emit_text(out, text)?;
+        self.text.push_str(text);
+        Ok(())
+    }
+
+    fn on_reasoning(
+        &mut self,
+        block: u32,
+        delta: ReasoningContentBlockDelta,
+        out: &mut BytesMut,
+    ) -> Result<(), String> {
+        // Legacy completions have no reasoning field.
+        if self.format == StreamFormat::Completion {
+            return Ok(());
+        }
+        let thinking = match delta {
+            ReasoningContentBlockDelta::Text(text) => {
+                if text.is_empty() {
+                    return Ok(());
+                }
+                self.ensure_role(out)?;
+                self.first_content = true;
+                self.emit_delta(
+                    out,
+                    Delta {
+                        reasoning_content: Some(Cow::Borrowed(&text)),
+                        ..Delta::default()
+                    },
+                )?;
+                match &mut self.reasoning {
+                    Some((b, so_far)) if *b == block => so_far.push_str(&text),
+                    _ => self.reasoning = Some((block, text)),
+                }
+                return Ok(());
+            }
+            ReasoningContentBlockDelta::Signature(signature) => {
+                let thinking = match self.reasoning.take() {
+                    Some((b, text)) if b == block => text,
+                    _ => String::new(),
+                };
+                ThinkingBlock::Thinking {
+                    thinking,
+                    signature: Some(signature),
+                }
+            }
+            ReasoningContentBlockDelta::RedactedContent(data) => ThinkingBlock::Redacted { data },
+            ReasoningContentBlockDelta::Other { .. } => return Ok(()),
+        };
+        self.ensure_role(out)?;
+        self.first_content = true;
+        self.emit_delta(
+            out,
+            Delta {
+                thinking_blocks: Some(vec![thinking]),
+                ..Delta::default()
+            },
+        )
     }
 
     /// OpenAI's first chat chunk: `delta: {"role": "assistant", "content": ""}`.
@@ -243,7 +419,7 @@ impl StreamTranslator {
             Delta {
                 role: Some(Cow::Borrowed("assistant")),
                 content: Some(Cow::Borrowed("")),
-                tool_calls: None,
+                ..Delta::default()
             },
         )
     }
@@ -293,12 +469,25 @@ impl StreamTranslator {
         )
     }
 
-    fn emit_finish(&self, out: &mut BytesMut, reason: &'static str) -> Result<(), String> {
+    /// The chunk with the finish reason; it carries the additional response fields, and the
+    /// trace when no usage chunk will.
+    fn emit_finish(&mut self, out: &mut BytesMut) -> Result<(), String> {
+        self.finish_pending = false;
+        let reason = self.finish_reason.unwrap_or("stop");
         match self.format {
             StreamFormat::Chat => {
+                let additional = self.additional_fields.take();
+                let trace = if self.include_usage {
+                    None
+                } else {
+                    self.trace.take()
+                };
                 let mut choice = ChunkChoice::delta(Delta::default());
                 choice.finish_reason = Some(Cow::Borrowed(reason));
-                self.emit_chat(out, vec![choice], None)
+                let mut chunk = self.chunk(vec![choice]);
+                chunk.additional_model_response_fields = additional;
+                chunk.trace = trace;
+                write_chunk(out, &chunk)
             }
             StreamFormat::Completion => {
                 self.emit_completion(out, vec![CompletionChoice::new("", Some(reason))], None)
@@ -315,25 +504,22 @@ impl StreamTranslator {
         };
         self.usage_sent = true;
         match self.format {
-            StreamFormat::Chat => self.emit_chat(out, Vec::new(), Some(usage)),
+            StreamFormat::Chat => {
+                let mut chunk = self.chunk(Vec::new());
+                chunk.usage = Some(usage);
+                chunk.trace = self.trace.clone();
+                write_chunk(out, &chunk)
+            }
             StreamFormat::Completion => self.emit_completion(out, Vec::new(), Some(usage)),
         }
     }
 
     fn emit_delta(&self, out: &mut BytesMut, delta: Delta<'_>) -> Result<(), String> {
-        self.emit_chat(out, vec![ChunkChoice::delta(delta)], None)
+        write_chunk(out, &self.chunk(vec![ChunkChoice::delta(delta)]))
     }
 
-    fn emit_chat(
-        &self,
-        out: &mut BytesMut,
-        choices: Vec<ChunkChoice<'_>>,
-        usage: Option<Usage>,
-    ) -> Result<(), String> {
-        let mut chunk =
-            ChatCompletionChunk::new(&self.meta.id, self.meta.created, &self.meta.model, choices);
-        chunk.usage = usage;
-        sse::write_json(out, &chunk).map_err(|e| format!("could not encode a chunk: {e}"))
+    fn chunk<'a>(&'a self, choices: Vec<ChunkChoice<'a>>) -> ChatCompletionChunk<'a> {
+        ChatCompletionChunk::new(&self.meta.id, self.meta.created, &self.meta.model, choices)
     }
 
     fn emit_completion(
@@ -351,4 +537,8 @@ impl StreamTranslator {
         );
         sse::write_json(out, &chunk).map_err(|e| format!("could not encode a chunk: {e}"))
     }
+}
+
+fn write_chunk(out: &mut BytesMut, chunk: &ChatCompletionChunk<'_>) -> Result<(), String> {
+    sse::write_json(out, chunk).map_err(|e| format!("could not encode a chunk: {e}"))
 }

@@ -1,18 +1,30 @@
-//! Function calling (`tools`, `tool_choice`, assistant `tool_calls`, `tool` messages) and
-//! structured output (`response_format`) in Converse terms.
+//! Function calling (`tools`, `tool_choice`, assistant `tool_calls`, `tool` messages) in
+//! Converse terms. `parallel_tool_calls` is accepted and ignored: Converse has no switch for it.
 
 use quarry_openai::chat::{Content, ContentPart, Message as OpenAiMessage};
 use serde_json::{json, Map, Value};
 
+use super::cache::cache_point;
+use super::content::{self, Media, MediaBlock};
+use super::family::Family;
+use super::structured::STRUCTURED_OUTPUT_TOOL;
 use super::TranslateError;
 use crate::wire::{
-    ContentBlock, Empty, Message, SpecificToolChoice, Tool, ToolChoice, ToolConfig,
-    ToolInputSchema, ToolResultBlock, ToolResultContentBlock, ToolSpecification, ToolUseBlock,
+    CachePointBlock, ContentBlock, Empty, Message, SpecificToolChoice, Tool, ToolChoice,
+    ToolConfig, ToolInputSchema, ToolResultBlock, ToolResultContentBlock, ToolSpecification,
+    ToolUseBlock,
 };
 
 /// Stands in for a tool result with no content: Bedrock refuses blank text, and an empty
 /// result must still answer its tool call.
 pub(super) const EMPTY_TOOL_RESULT: &str = "(empty)";
+
+/// The request's `toolConfig`, and whether the client's own tools are offered in it.
+#[derive(Debug)]
+pub(super) struct ToolsOut {
+    pub config: Option<ToolConfig>,
+    pub client_tools: bool,
+}
 
 /// What the client's `tool_choice` asks for.
 #[derive(Debug, PartialEq)]
@@ -34,14 +46,19 @@ pub(super) fn tool_config(
     tools: Option<&Value>,
     tool_choice: Option<&Value>,
     messages: &[Message],
-) -> Result<Option<ToolConfig>, TranslateError> {
+    family: Family,
+) -> Result<ToolsOut, TranslateError> {
     let specs = match tools {
         None | Some(Value::Null) => Vec::new(),
-        Some(Value::Array(items)) => items
-            .iter()
-            .enumerate()
-            .map(|(i, item)| tool_spec(i, item))
-            .collect::<Result<Vec<_>, _>>()?,
+        Some(Value::Array(items)) => {
+            let mut specs = Vec::with_capacity(items.len());
+            for (i, item) in items.iter().enumerate() {
+                let (spec, point) = tool_spec(i, item, family)?;
+                specs.push(spec);
+                specs.extend(point.map(Tool::CachePoint));
+            }
+            specs
+        }
         Some(_) => return Err(TranslateError::at("tools", "tools must be an array")),
     };
     let choice = parse_choice(tool_choice)?;
@@ -64,18 +81,25 @@ pub(super) fn tool_config(
     }
 
     if specs.is_empty() || choice == Choice::None {
+        let none = ToolsOut {
+            config: None,
+            client_tools: false,
+        };
         if !history_uses_tools(messages) {
-            return Ok(None);
+            return Ok(none);
         }
         let tools = if specs.is_empty() {
             history_tool_stubs(messages)
         } else {
             specs
         };
-        return Ok((!tools.is_empty()).then_some(ToolConfig {
-            tools,
-            tool_choice: None,
-        }));
+        return Ok(ToolsOut {
+            config: (!tools.is_empty()).then_some(ToolConfig {
+                tools,
+                tool_choice: None,
+            }),
+            client_tools: false,
+        });
     }
     let tool_choice = match choice {
         Choice::Unset | Choice::None => None,
@@ -85,10 +109,13 @@ pub(super) fn tool_config(
             name: name.to_owned(),
         })),
     };
-    Ok(Some(ToolConfig {
-        tools: specs,
-        tool_choice,
-    }))
+    Ok(ToolsOut {
+        config: Some(ToolConfig {
+            tools: specs,
+            tool_choice,
+        }),
+        client_tools: true,
+    })
 }
 
 fn parse_choice(tool_choice: Option<&Value>) -> Result<Choice<'_>, TranslateError> {
@@ -130,7 +157,13 @@ fn parse_choice(tool_choice: Option<&Value>) -> Result<Choice<'_>, TranslateErro
     })
 }
 
-fn tool_spec(i: usize, item: &Value) -> Result<Tool, TranslateError> {
+/// One client tool, and the cache point its `cache_control` asks for (top level, or inside
+/// `function`, where some clients put it).
+fn tool_spec(
+    i: usize,
+    item: &Value,
+    family: Family,
+) -> Result<(Tool, Option<CachePointBlock>), TranslateError> {
     let Some(obj) = item.as_object() else {
         return Err(TranslateError::at(
             format!("tools[{i}]"),
@@ -153,6 +186,15 @@ fn tool_spec(i: usize, item: &Value) -> Result<Tool, TranslateError> {
         ));
     };
     let name = match function.get("name").and_then(Value::as_str) {
+        Some(STRUCTURED_OUTPUT_TOOL) => {
+            return Err(TranslateError::at(
+                format!("tools[{i}].function.name"),
+                format!(
+                    "tool name '{STRUCTURED_OUTPUT_TOOL}' is reserved: Quarry uses it for \
+                     response_format; rename the tool"
+                ),
+            ))
+        }
         Some(name) if valid_tool_name(name) => name,
         Some(name) => {
             return Err(TranslateError::at(
@@ -186,14 +228,34 @@ fn tool_spec(i: usize, item: &Value) -> Result<Tool, TranslateError> {
             ))
         }
     };
-    // `strict` is not forwarded: Bedrock only accepts it for some models, and OpenAI clients
-    // send it routinely.
-    Ok(Tool::ToolSpec(ToolSpecification {
-        name: name.to_owned(),
-        description,
-        input_schema: ToolInputSchema::Json(schema),
-        strict: None,
-    }))
+    // `strict` goes only to the families with native structured output; others may refuse
+    // it, and OpenAI clients send it routinely.
+    let strict = function
+        .get("strict")
+        .and_then(Value::as_bool)
+        .filter(|_| family.accepts_strict_tools());
+    let marker = obj
+        .get("cache_control")
+        .map(|v| (v, "cache_control"))
+        .or_else(|| {
+            function
+                .get("cache_control")
+                .map(|v| (v, "function.cache_control"))
+        })
+        .filter(|(v, _)| !v.is_null());
+    let point = match marker {
+        Some((value, key)) => Some(cache_point(value, &|| format!("tools[{i}].{key}"))?),
+        None => None,
+    };
+    Ok((
+        Tool::ToolSpec(ToolSpecification {
+            name: name.to_owned(),
+            description,
+            input_schema: ToolInputSchema::Json(schema),
+            strict,
+        }),
+        point,
+    ))
 }
 
 fn valid_tool_name(name: &str) -> bool {
@@ -294,16 +356,25 @@ pub(super) fn tool_use_blocks(
 }
 
 /// A `tool` message as a `toolResult` block. Output that is a JSON object goes as `{json}`,
-/// anything else as `{text}`.
+/// other text as `{text}`, images and files as `{image}` / `{document}`. A `cache_control`
+/// on the message or on any of its parts gives a cache point after the block (Converse has
+/// none inside a tool result).
 pub(super) fn tool_result_block(
     i: usize,
     m: &OpenAiMessage,
-) -> Result<ContentBlock, TranslateError> {
+    media: &mut Media,
+) -> Result<(ContentBlock, Option<CachePointBlock>), TranslateError> {
     let Some(id) = m.tool_call_id.as_deref().filter(|id| !id.is_empty()) else {
         return Err(TranslateError::at(
             format!("messages[{i}].tool_call_id"),
             "a tool message needs the tool_call_id of the call it answers",
         ));
+    };
+    let mut point = match &m.cache_control {
+        Some(v) if !v.is_null() => {
+            Some(cache_point(v, &|| format!("messages[{i}].cache_control"))?)
+        }
+        _ => None,
     };
     let mut content = Vec::new();
     match &m.content {
@@ -311,17 +382,32 @@ pub(super) fn tool_result_block(
         Some(Content::Text(t)) => content.extend(result_item(t)),
         Some(Content::Parts(parts)) => {
             for (j, part) in parts.iter().enumerate() {
+                let param = || format!("messages[{i}].content[{j}]");
                 match part {
-                    ContentPart::Text { text } => content.extend(result_item(text)),
+                    ContentPart::Text { text, .. } => content.extend(result_item(text)),
+                    ContentPart::ImageUrl { image_url, .. } => content.push(
+                        ToolResultContentBlock::Image(content::image(&image_url.url, &param)?),
+                    ),
+                    ContentPart::File { file, .. } => {
+                        content.push(match media.file(file, &param)? {
+                            MediaBlock::Image(image) => ToolResultContentBlock::Image(image),
+                            MediaBlock::Document(doc) => ToolResultContentBlock::Document(doc),
+                        })
+                    }
                     other => {
                         return Err(TranslateError::at(
-                            format!("messages[{i}].content[{j}]"),
+                            param(),
                             format!(
-                                "content part type '{}' is not supported in tool messages yet",
+                                "content part type '{}' is not supported in tool messages; \
+                                 only 'text', 'image_url' and 'file' are",
                                 other.type_name()
                             ),
                         ))
                     }
+                }
+                if let Some(v) = part.cache_control() {
+                    let marker = cache_point(v, &|| format!("{}.cache_control", param()))?;
+                    point.get_or_insert(marker);
                 }
             }
         }
@@ -329,12 +415,15 @@ pub(super) fn tool_result_block(
     if content.is_empty() {
         content.push(ToolResultContentBlock::Text(EMPTY_TOOL_RESULT.to_owned()));
     }
-    Ok(ContentBlock::ToolResult(ToolResultBlock {
-        tool_use_id: id.to_owned(),
-        content,
-        status: None,
-        kind: None,
-    }))
+    Ok((
+        ContentBlock::ToolResult(ToolResultBlock {
+            tool_use_id: id.to_owned(),
+            content,
+            status: None,
+            kind: None,
+        }),
+        point,
+    ))
 }
 
 fn result_item(text: &str) -> Option<ToolResultContentBlock> {
@@ -347,59 +436,4 @@ fn result_item(text: &str) -> Option<ToolResultContentBlock> {
         }
     }
     Some(ToolResultContentBlock::Text(text.to_owned()))
-}
-
-/// `response_format` as Converse `outputConfig`: `json_schema` maps to Bedrock's native
-/// structured output; `json_object` has no Bedrock equivalent and is refused rather than
-/// silently ignored.
-pub(super) fn output_config(
-    response_format: Option<&Value>,
-) -> Result<Option<Value>, TranslateError> {
-    let Some(format) = response_format.filter(|v| !v.is_null()) else {
-        return Ok(None);
-    };
-    let Some(obj) = format.as_object() else {
-        return Err(TranslateError::at(
-            "response_format",
-            "response_format must be an object",
-        ));
-    };
-    match obj.get("type").and_then(Value::as_str) {
-        Some("text") => Ok(None),
-        Some("json_schema") => {
-            let spec = obj.get("json_schema").and_then(Value::as_object);
-            let Some(schema) = spec.and_then(|s| s.get("schema")).filter(|s| s.is_object()) else {
-                return Err(TranslateError::at(
-                    "response_format.json_schema.schema",
-                    "response_format 'json_schema' needs json_schema.schema, a JSON Schema object",
-                ));
-            };
-            let mut json_schema = Map::new();
-            json_schema.insert("schema".into(), Value::String(schema.to_string()));
-            for key in ["name", "description"] {
-                if let Some(v) = spec.and_then(|s| s.get(key)).filter(|v| v.is_string()) {
-                    json_schema.insert(key.into(), v.clone());
-                }
-            }
-            Ok(Some(json!({
-                "textFormat": {
-                    "type": "json_schema",
-                    "structure": {"jsonSchema": json_schema}
-                }
-            })))
-        }
-        Some("json_object") => Err(TranslateError::at(
-            "response_format.type",
-            "response_format type 'json_object' is not supported by Bedrock; use 'json_schema' \
-             with a schema",
-        )),
-        Some(other) => Err(TranslateError::at(
-            "response_format.type",
-            format!("response_format type '{other}' is not supported"),
-        )),
-        None => Err(TranslateError::at(
-            "response_format.type",
-            "response_format needs a type",
-        )),
-    }
 }

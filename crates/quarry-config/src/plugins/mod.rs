@@ -3,12 +3,14 @@
 //! Supporting another plugin means a new module here plus one arm in [`kind`].
 
 pub mod ai_proxy;
+pub mod key_auth;
 
 use serde_json::Value;
 
 use crate::common::{entity_ref, tags, EntityRef};
 use crate::reader::{check_one_of, object_at, Ctx, Obj};
 use ai_proxy::AiProxy;
+use key_auth::KeyAuth;
 
 /// Where a plugin was declared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,18 +31,16 @@ pub(crate) struct PluginEntry {
     pub(crate) service_ref: Option<(String, EntityRef)>,
     /// For `ai-proxy`: the validated config, `None` if it had errors (already reported).
     pub(crate) ai_proxy: Option<AiProxy>,
-}
-
-impl PluginEntry {
-    pub(crate) fn is_ai_proxy(&self) -> bool {
-        self.name == AI_PROXY
-    }
+    /// For `key-auth`: the validated config, `None` if it had errors (already reported).
+    pub(crate) key_auth: Option<KeyAuth>,
 }
 
 pub(crate) const AI_PROXY: &str = "ai-proxy";
+pub(crate) const KEY_AUTH: &str = "key-auth";
 
 enum Kind {
     AiProxy,
+    KeyAuth,
     /// Known Kong plugins that Quarry will support later.
     NotYet,
 }
@@ -48,7 +48,8 @@ enum Kind {
 fn kind(name: &str) -> Option<Kind> {
     match name {
         AI_PROXY => Some(Kind::AiProxy),
-        "key-auth" | "ai-proxy-advanced" | "prometheus" => Some(Kind::NotYet),
+        KEY_AUTH => Some(Kind::KeyAuth),
+        "ai-proxy-advanced" | "prometheus" => Some(Kind::NotYet),
         _ => None,
     }
 }
@@ -118,9 +119,11 @@ pub(crate) fn parse(
 
     let config = p.take("config");
     let mut ai_proxy = None;
+    let mut key_auth = None;
     if let Some(name) = &name {
         match kind(name) {
             Some(Kind::AiProxy) => ai_proxy = ai_proxy::parse(ctx, &path, config),
+            Some(Kind::KeyAuth) => key_auth = key_auth::parse(ctx, &path, config),
             Some(Kind::NotYet) if enabled => ctx.error(
                 &p.child("name"),
                 format!("plugin '{name}' is not supported yet"),
@@ -139,6 +142,7 @@ pub(crate) fn parse(
         route_ref,
         service_ref,
         ai_proxy,
+        key_auth,
     })
 }
 

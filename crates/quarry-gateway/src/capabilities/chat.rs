@@ -160,7 +160,10 @@ async fn run(
     let bad = |e: translate::TranslateError| GatewayError::bad_request(e.message, e.param);
     let (parsed, converse) = match mode {
         Mode::Chat => {
-            let req: ChatRequest = parse_json(&body)?;
+            let mut req: ChatRequest = parse_json(&body)?;
+            if let (true, Some(fetcher)) = (route.plugin.quarry.fetch_image_urls, &state.fetcher) {
+                fetcher.inline_images(&mut req, &route.plugin.quarry).await?;
+            }
             let converse = translate::converse_from_chat(&req, defaults).map_err(bad)?;
             (
                 Parsed {

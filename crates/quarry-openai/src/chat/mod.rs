@@ -11,6 +11,6 @@ pub use request::{
 };
 pub use response::{
     ChatCompletion, ChatCompletionChunk, Choice, ChunkChoice, CompletionTokensDetails, Delta,
-    FunctionCallChunk, PromptTokensDetails, ResponseMessage, ToolCallChunk, Usage,
+    FunctionCallChunk, PromptTokensDetails, ResponseMessage, ThinkingBlock, ToolCallChunk, Usage,
     CHAT_COMPLETION_CHUNK_OBJECT, CHAT_COMPLETION_OBJECT,
 };

@@ -145,6 +145,33 @@ pub struct Message {
     pub tool_calls: Option<Vec<ToolCall>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tool_call_id: Option<String>,
+    /// An earlier assistant turn's reasoning text, as responses carry it (LiteLLM's field).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reasoning_content: Option<String>,
+    /// An earlier assistant turn's signed reasoning blocks (`{"type": "thinking", "thinking",
+    /// "signature"}` / `{"type": "redacted_thinking", "data"}`), kept raw so a translator can
+    /// name a malformed one in its error.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thinking_blocks: Option<Value>,
+    /// Anthropic-style prompt-cache marker for the whole message (`{"type": "ephemeral"}`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_control: Option<Value>,
+}
+
+impl Message {
+    /// A message with only a role and content, as most are.
+    pub fn new(role: Role, content: Option<Content>) -> Self {
+        Self {
+            role,
+            content,
+            name: None,
+            tool_calls: None,
+            tool_call_id: None,
+            reasoning_content: None,
+            thinking_blocks: None,
+            cache_control: None,
+        }
+    }
 }
 
 /// A tool call made by the assistant (in a request's history or a response).
@@ -212,18 +239,41 @@ impl<'de> Deserialize<'de> for Content {
 }
 
 /// One part of a content array, tagged by `type`. Unknown types are kept as [`ContentPart::Other`]
-/// so a translator can name them in a clear error instead of failing the whole parse.
+/// so a translator can name them in a clear error instead of failing the whole parse. Media and
+/// text parts keep an Anthropic-style `cache_control` marker raw, for the translator to check.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ContentPart {
-    Text { text: String },
-    ImageUrl { image_url: ImageUrl },
-    InputAudio { input_audio: Value },
-    File { file: Value },
-    Refusal { refusal: String },
+    Text {
+        text: String,
+        cache_control: Option<Value>,
+    },
+    ImageUrl {
+        image_url: ImageUrl,
+        cache_control: Option<Value>,
+    },
+    InputAudio {
+        input_audio: Value,
+        cache_control: Option<Value>,
+    },
+    File {
+        file: Value,
+        cache_control: Option<Value>,
+    },
+    Refusal {
+        refusal: String,
+    },
     Other(Value),
 }
 
 impl ContentPart {
+    /// A plain text part.
+    pub fn text(text: impl Into<String>) -> Self {
+        ContentPart::Text {
+            text: text.into(),
+            cache_control: None,
+        }
+    }
+
     /// The part's `type` as the client wrote it (`"<missing>"` when absent).
     pub fn type_name(&self) -> &str {
         match self {
@@ -233,6 +283,17 @@ impl ContentPart {
             ContentPart::File { .. } => "file",
             ContentPart::Refusal { .. } => "refusal",
             ContentPart::Other(v) => v.get("type").and_then(Value::as_str).unwrap_or("<missing>"),
+        }
+    }
+
+    /// The part's `cache_control` marker, if it has one.
+    pub fn cache_control(&self) -> Option<&Value> {
+        match self {
+            ContentPart::Text { cache_control, .. }
+            | ContentPart::ImageUrl { cache_control, .. }
+            | ContentPart::InputAudio { cache_control, .. }
+            | ContentPart::File { cache_control, .. } => cache_control.as_ref(),
+            ContentPart::Refusal { .. } | ContentPart::Other(_) => None,
         }
     }
 }
@@ -249,17 +310,20 @@ impl Serialize for ContentPart {
         if let ContentPart::Other(v) = self {
             return v.serialize(s);
         }
-        let mut m = s.serialize_map(Some(2))?;
+        let mut m = s.serialize_map(None)?;
         m.serialize_entry("type", self.type_name())?;
         match self {
-            ContentPart::Text { text } => m.serialize_entry("text", text)?,
-            ContentPart::ImageUrl { image_url } => m.serialize_entry("image_url", image_url)?,
-            ContentPart::InputAudio { input_audio } => {
+            ContentPart::Text { text, .. } => m.serialize_entry("text", text)?,
+            ContentPart::ImageUrl { image_url, .. } => m.serialize_entry("image_url", image_url)?,
+            ContentPart::InputAudio { input_audio, .. } => {
                 m.serialize_entry("input_audio", input_audio)?
             }
-            ContentPart::File { file } => m.serialize_entry("file", file)?,
+            ContentPart::File { file, .. } => m.serialize_entry("file", file)?,
             ContentPart::Refusal { refusal } => m.serialize_entry("refusal", refusal)?,
             ContentPart::Other(_) => {}
+        }
+        if let Some(cache_control) = self.cache_control() {
+            m.serialize_entry("cache_control", cache_control)?;
         }
         m.end()
     }
@@ -291,9 +355,19 @@ impl<'de> Deserialize<'de> for ContentPart {
                     rest.remove(k)
                         .ok_or_else(|| de::Error::custom(format_args!("missing field `{k}`")))
                 };
+                let known = matches!(
+                    kind.as_deref(),
+                    Some("text" | "image_url" | "input_audio" | "file")
+                );
+                let cache_control = if known {
+                    rest.remove("cache_control").filter(|v| !v.is_null())
+                } else {
+                    None
+                };
                 Ok(match kind.as_deref() {
                     Some("text") => ContentPart::Text {
                         text: text.ok_or_else(|| de::Error::missing_field("text"))?,
+                        cache_control,
                     },
                     Some("image_url") => {
                         let v = take(&mut rest, "image_url")?;
@@ -302,13 +376,18 @@ impl<'de> Deserialize<'de> for ContentPart {
                             Value::String(url) => ImageUrl { url, detail: None },
                             v => serde_json::from_value(v).map_err(de::Error::custom)?,
                         };
-                        ContentPart::ImageUrl { image_url }
+                        ContentPart::ImageUrl {
+                            image_url,
+                            cache_control,
+                        }
                     }
                     Some("input_audio") => ContentPart::InputAudio {
                         input_audio: take(&mut rest, "input_audio")?,
+                        cache_control,
                     },
                     Some("file") => ContentPart::File {
                         file: take(&mut rest, "file")?,
+                        cache_control,
                     },
                     Some("refusal") => match rest.remove("refusal") {
                         Some(Value::String(refusal)) => ContentPart::Refusal { refusal },

@@ -27,6 +27,13 @@ pub struct ChatCompletion {
     pub usage: Usage,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub system_fingerprint: Option<String>,
+    /// Bedrock's `trace` (guardrail assessments, prompt router), passed through as Kong does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trace: Option<Value>,
+    /// Bedrock's `additionalModelResponseFields` (what `additionalModelResponseFieldPaths`
+    /// asked for).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub additional_model_response_fields: Option<Value>,
 }
 
 impl ChatCompletion {
@@ -46,6 +53,8 @@ impl ChatCompletion {
             choices,
             usage,
             system_fingerprint: None,
+            trace: None,
+            additional_model_response_fields: None,
         }
     }
 }
@@ -72,6 +81,12 @@ pub struct ResponseMessage {
     pub refusal: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tool_calls: Option<Vec<ToolCall>>,
+    /// The model's reasoning text, all blocks joined (LiteLLM's and DeepSeek's field).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reasoning_content: Option<String>,
+    /// The reasoning blocks with their signatures, for a client to send the turn back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thinking_blocks: Option<Vec<ThinkingBlock>>,
 }
 
 impl ResponseMessage {
@@ -81,8 +96,30 @@ impl ResponseMessage {
             content,
             refusal: None,
             tool_calls,
+            reasoning_content: None,
+            thinking_blocks: None,
         }
     }
+}
+
+/// One reasoning block, in LiteLLM's convention (which Anthropic-aware clients replay): signed
+/// reasoning text, or reasoning the provider encrypted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+pub enum ThinkingBlock {
+    #[serde(rename = "thinking")]
+    Thinking {
+        /// Empty when the provider only returned a signature (Claude's omitted display).
+        #[serde(default)]
+        thinking: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        signature: Option<String>,
+    },
+    #[serde(rename = "redacted_thinking")]
+    Redacted {
+        /// Base64 of the encrypted reasoning.
+        data: String,
+    },
 }
 
 /// Token counts. `prompt_tokens` includes cached prompt tokens, as in OpenAI's API.
@@ -123,6 +160,12 @@ pub struct ChatCompletionChunk<'a> {
     pub usage: Option<Usage>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub system_fingerprint: Option<Cow<'a, str>>,
+    /// Bedrock's `trace`, on the usage chunk (or the finish chunk without a usage chunk).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trace: Option<Value>,
+    /// Bedrock's `additionalModelResponseFields`, on the finish chunk.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub additional_model_response_fields: Option<Value>,
 }
 
 impl<'a> ChatCompletionChunk<'a> {
@@ -136,6 +179,8 @@ impl<'a> ChatCompletionChunk<'a> {
             choices,
             usage: None,
             system_fingerprint: None,
+            trace: None,
+            additional_model_response_fields: None,
         }
     }
 }
@@ -172,6 +217,12 @@ pub struct Delta<'a> {
     pub content: Option<Cow<'a, str>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tool_calls: Option<Vec<ToolCallChunk<'a>>>,
+    /// A piece of the model's reasoning text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reasoning_content: Option<Cow<'a, str>>,
+    /// A finished reasoning block with its signature (or a redacted one), for replay.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thinking_blocks: Option<Vec<ThinkingBlock>>,
 }
 
 /// A piece of a streamed tool call. `index` is dense and 0-based over the tool calls of the

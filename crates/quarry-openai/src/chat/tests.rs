@@ -58,7 +58,8 @@ fn request_with_every_content_form_parses() {
     assert_eq!(
         parts[0],
         ContentPart::Text {
-            text: "look".into()
+            text: "look".into(),
+            cache_control: Some(json!({"type": "ephemeral"}))
         }
     );
     assert_eq!(
@@ -67,7 +68,8 @@ fn request_with_every_content_form_parses() {
             image_url: ImageUrl {
                 url: "data:image/png;base64,AAAA".into(),
                 detail: Some("low".into())
-            }
+            },
+            cache_control: None
         }
     );
     assert_eq!(
@@ -127,7 +129,9 @@ fn bad_shapes_fail_with_a_message_naming_what_was_expected() {
 fn content_parts_round_trip() {
     let parts = json!([
         {"type": "text", "text": "hi"},
+        {"type": "text", "text": "cached", "cache_control": {"type": "ephemeral", "ttl": "1h"}},
         {"type": "image_url", "image_url": {"url": "https://x/y.png"}},
+        {"type": "file", "file": {"file_data": "data:application/pdf;base64,AA=="}, "cache_control": {"type": "ephemeral"}},
         {"type": "refusal", "refusal": "no"},
         {"type": "mystery", "x": 1}
     ]);
@@ -198,5 +202,66 @@ fn chunks_serialize_like_openai() {
     assert_eq!(
         serde_json::to_string(&usage_chunk).unwrap(),
         r#"{"id":"c","object":"chat.completion.chunk","created":7,"model":"m","choices":[],"usage":{"prompt_tokens":0,"completion_tokens":0,"total_tokens":0}}"#
+    );
+}
+
+#[test]
+fn replayed_reasoning_and_cache_markers_parse_on_messages() {
+    let req: ChatRequest = serde_json::from_value(json!({"messages": [
+        {"role": "user", "content": "hi", "cache_control": {"type": "ephemeral"}},
+        {"role": "assistant", "content": "yo", "reasoning_content": "think",
+         "thinking_blocks": [{"type": "thinking", "thinking": "think", "signature": "s"}]}
+    ]}))
+    .unwrap();
+    assert_eq!(
+        req.messages[0].cache_control,
+        Some(json!({"type": "ephemeral"}))
+    );
+    assert_eq!(req.messages[1].reasoning_content.as_deref(), Some("think"));
+    assert_eq!(
+        req.messages[1].thinking_blocks,
+        Some(json!([{"type": "thinking", "thinking": "think", "signature": "s"}]))
+    );
+    // They serialize back only when present.
+    let plain = Message::new(Role::User, Some(Content::Text("x".into())));
+    assert_eq!(
+        serde_json::to_string(&plain).unwrap(),
+        r#"{"role":"user","content":"x"}"#
+    );
+}
+
+#[test]
+fn thinking_blocks_use_litellms_shape() {
+    let blocks = vec![
+        ThinkingBlock::Thinking {
+            thinking: "a".into(),
+            signature: Some("s".into()),
+        },
+        ThinkingBlock::Thinking {
+            thinking: String::new(),
+            signature: None,
+        },
+        ThinkingBlock::Redacted {
+            data: "ZA==".into(),
+        },
+    ];
+    let text = serde_json::to_string(&blocks).unwrap();
+    assert_eq!(
+        text,
+        concat!(
+            r#"[{"type":"thinking","thinking":"a","signature":"s"},"#,
+            r#"{"type":"thinking","thinking":""},"#,
+            r#"{"type":"redacted_thinking","data":"ZA=="}]"#
+        )
+    );
+    // A signature-only block (no `thinking`) still parses.
+    let parsed: ThinkingBlock =
+        serde_json::from_str(r#"{"type":"thinking","signature":"only"}"#).unwrap();
+    assert_eq!(
+        parsed,
+        ThinkingBlock::Thinking {
+            thinking: String::new(),
+            signature: Some("only".into())
+        }
     );
 }

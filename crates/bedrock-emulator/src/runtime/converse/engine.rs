@@ -1,11 +1,18 @@
 //! The deterministic "model": what the emulator answers to a validated Converse request.
 //!
-//! Pure: the same request always yields the same reply (latency is added by the caller).
-//! The rules are documented in the crate docs.
+//! Pure apart from the prompt-cache memory it is handed: the same request against the same
+//! memory always yields the same reply (latency is added by the caller). The rules are
+//! documented in the crate docs.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use super::wire::{ContentBlock, ConverseRequest, Message, ToolSpec, Usage};
+use super::cache::{self, CacheUse, PromptCache};
+use super::guardrail::{self, BLOCKED_TEXT};
+use super::media;
+use super::reasoning;
+use super::response::Usage;
+use super::tools;
+use super::wire::{ContentBlock, ConverseRequest, Message, SystemBlock};
 
 pub(crate) const GREETING: &str = "Hello from the Bedrock emulator. You said: ";
 const NO_TEXT: &str = "(no text)";
@@ -17,6 +24,7 @@ pub(crate) enum StopReason {
     ToolUse,
     MaxTokens,
     StopSequence,
+    GuardrailIntervened,
 }
 
 impl StopReason {
@@ -26,6 +34,7 @@ impl StopReason {
             Self::ToolUse => "tool_use",
             Self::MaxTokens => "max_tokens",
             Self::StopSequence => "stop_sequence",
+            Self::GuardrailIntervened => "guardrail_intervened",
         }
     }
 }
@@ -37,62 +46,146 @@ pub(crate) struct ToolCall {
     pub(crate) input: Value,
 }
 
-/// The assistant message: a text block, optionally followed by one tool call.
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) struct Reply {
+/// A signed reasoning block.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Reasoning {
     pub(crate) text: String,
-    pub(crate) tool_call: Option<ToolCall>,
-    pub(crate) stop_reason: StopReason,
-    pub(crate) usage: Usage,
+    pub(crate) signature: String,
 }
 
-pub(crate) fn count_words(text: &str) -> u64 {
-    text.split_whitespace().count() as u64
+impl Reasoning {
+    fn about(said: &str) -> Self {
+        let text = format!("{}{said}", reasoning::PREFIX);
+        let signature = reasoning::signature(&text);
+        Self { text, signature }
+    }
+}
+
+/// The assistant message: optional reasoning, a text block, then any tool calls.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Reply {
+    pub(crate) reasoning: Option<Reasoning>,
+    pub(crate) text: String,
+    pub(crate) tool_calls: Vec<ToolCall>,
+    pub(crate) stop_reason: StopReason,
+    /// The stop sequence that ended the text, when `stop_reason` is `StopSequence`.
+    pub(crate) stop_sequence: Option<String>,
+    pub(crate) usage: Usage,
+    /// The response's `trace` member (guardrail assessments), when one was asked for.
+    pub(crate) trace: Option<Value>,
+}
+
+impl Reply {
+    fn new(text: String, stop_reason: StopReason) -> Self {
+        Self {
+            reasoning: None,
+            text,
+            tool_calls: Vec::new(),
+            stop_reason,
+            stop_sequence: None,
+            usage: Usage::default(),
+            trace: None,
+        }
+    }
+
+    /// Words of everything generated: reasoning, text and serialised tool inputs.
+    fn output_tokens(&self) -> u64 {
+        self.reasoning.as_ref().map_or(0, |r| count_words(&r.text))
+            + count_words(&self.text)
+            + self.tool_calls.iter().map(tools::call_tokens).sum::<u64>()
+    }
+}
+
+pub(crate) use crate::text::count_words;
+
+/// Input tokens of a message block: its words, or 1 for an image or a document.
+pub(crate) fn block_tokens(block: &ContentBlock<'_>) -> u64 {
+    match &block.text {
+        Some(text) => count_words(text),
+        None => u64::from(block.image.is_some() || block.document.is_some()),
+    }
+}
+
+pub(crate) fn system_tokens(block: &SystemBlock<'_>) -> u64 {
+    block.text.as_deref().map_or(0, count_words)
 }
 
 fn texts<'r>(blocks: &'r [ContentBlock<'_>]) -> impl Iterator<Item = &'r str> {
     blocks.iter().filter_map(|b| b.text.as_deref())
 }
 
-/// Answer `request`, which has passed validation.
-pub(crate) fn reply(request: &ConverseRequest<'_>) -> Reply {
-    let messages = request.messages.as_deref().unwrap_or_default();
-    let system_words: u64 = request
+/// All input tokens of `request` (before any prompt-cache split): the words of the system and
+/// message text blocks plus one per image or document block; what `CountTokens` reports.
+pub(crate) fn input_tokens(request: &ConverseRequest<'_>) -> u64 {
+    request
         .system
         .iter()
         .flatten()
-        .filter_map(|b| b.text.as_deref())
-        .map(count_words)
-        .sum();
-    let message_words: u64 = messages
-        .iter()
-        .flat_map(|m| texts(&m.content))
-        .map(count_words)
-        .sum();
-    let input_tokens = system_words + message_words;
+        .map(system_tokens)
+        .sum::<u64>()
+        + request
+            .messages
+            .iter()
+            .flatten()
+            .flat_map(|m| &m.content)
+            .map(block_tokens)
+            .sum::<u64>()
+}
+
+/// Answer `request`, which has passed validation; `cache` remembers prompt prefixes.
+pub(crate) fn reply(request: &ConverseRequest<'_>, cache: &PromptCache) -> Reply {
+    let messages = request.messages.as_deref().unwrap_or_default();
+    let input_tokens = input_tokens(request);
+    let cached = cache::lookup(request, cache);
 
     let last_user = messages.iter().rev().find(|m| m.role == "user");
+    let said: Vec<&str> = last_user
+        .map(|m| texts(&m.content).collect())
+        .unwrap_or_default();
+    let echo = if said.is_empty() {
+        NO_TEXT.to_owned()
+    } else {
+        said.join(" ")
+    };
+
+    let assessment = guardrail::assess(request.guardrail_config.as_ref(), &said);
+    let mut reply = match &assessment {
+        Some(a) if a.blocked => {
+            Reply::new(BLOCKED_TEXT.to_owned(), StopReason::GuardrailIntervened)
+        }
+        _ => answer(request, last_user, &echo),
+    };
+    reply.trace = assessment.and_then(|a| a.trace);
+    reply.usage = usage(input_tokens, reply.output_tokens(), cached);
+    reply
+}
+
+/// The model's answer when no guardrail intervenes.
+fn answer(request: &ConverseRequest<'_>, last_user: Option<&Message<'_>>, echo: &str) -> Reply {
+    let reasoning = reasoning::enabled(request).then(|| Reasoning::about(echo));
     let tool_results: Vec<String> = last_user
         .map(|m| tool_result_texts(&m.content))
         .unwrap_or_default();
 
     if tool_results.is_empty() {
-        if let Some(spec) = chosen_tool(request) {
-            return tool_use_reply(messages, spec, input_tokens);
+        if let Some((text, calls)) = tools::calls(request, echo) {
+            let mut reply = Reply::new(text, StopReason::ToolUse);
+            reply.reasoning = reasoning;
+            reply.tool_calls = calls;
+            return reply;
         }
     }
 
-    let text = if !tool_results.is_empty() {
+    let text = if let Some(schema) = output_schema(request) {
+        tools::example_input(Some(&schema)).to_string()
+    } else if !tool_results.is_empty() {
         format!("{TOOL_RESULTS}{}", tool_results.join(" "))
     } else {
-        let said: Vec<&str> = last_user
-            .map(|m| texts(&m.content).collect())
-            .unwrap_or_default();
-        if said.is_empty() {
-            format!("{GREETING}{NO_TEXT}")
-        } else {
-            format!("{GREETING}{}", said.join(" "))
+        let mut text = format!("{GREETING}{echo}");
+        for block in last_user.iter().flat_map(|m| &m.content) {
+            media::describe(block, &mut text);
         }
+        text
     };
     let config = request.inference_config.as_ref();
     let stops = config
@@ -100,22 +193,53 @@ pub(crate) fn reply(request: &ConverseRequest<'_>) -> Reply {
         .unwrap_or_default();
     let max_tokens = config.and_then(|c| c.max_tokens);
     let (end, stop_reason) = limit(&text, stops.iter().map(|s| s.as_ref()), max_tokens);
+    let stop_sequence = (stop_reason == StopReason::StopSequence)
+        .then(|| stops.iter().find(|s| text[end..].starts_with(s.as_ref())))
+        .flatten()
+        .map(|s| s.to_string());
     let mut text = text;
     text.truncate(end);
-    let output_tokens = count_words(&text);
-    Reply {
-        text,
-        tool_call: None,
-        stop_reason,
-        usage: usage(input_tokens, output_tokens),
-    }
+    let mut reply = Reply::new(text, stop_reason);
+    reply.reasoning = reasoning;
+    reply.stop_sequence = stop_sequence;
+    reply
 }
 
-fn usage(input_tokens: u64, output_tokens: u64) -> Usage {
+/// The parsed `outputConfig.textFormat` JSON Schema (validation made sure it parses).
+fn output_schema(request: &ConverseRequest<'_>) -> Option<Value> {
+    let schema = request
+        .output_config
+        .as_ref()?
+        .text_format
+        .as_ref()?
+        .structure
+        .json_schema
+        .as_ref()?;
+    serde_json::from_str(&schema.schema).ok()
+}
+
+/// Token usage; with a cache point, the cached prefix moves from input to cache read or write.
+fn usage(input_tokens: u64, output_tokens: u64, cached: Option<CacheUse>) -> Usage {
+    let Some(cached) = cached else {
+        return Usage {
+            input_tokens,
+            output_tokens,
+            total_tokens: input_tokens + output_tokens,
+            ..Usage::default()
+        };
+    };
+    let input_tokens = input_tokens.saturating_sub(cached.tokens);
+    let (read, write) = if cached.hit {
+        (cached.tokens, 0)
+    } else {
+        (0, cached.tokens)
+    };
     Usage {
         input_tokens,
         output_tokens,
-        total_tokens: input_tokens + output_tokens,
+        total_tokens: input_tokens + output_tokens + read + write,
+        cache_read_input_tokens: Some(read),
+        cache_write_input_tokens: Some(write),
     }
 }
 
@@ -175,113 +299,6 @@ fn tool_result_texts(blocks: &[ContentBlock<'_>]) -> Vec<String> {
             (None, None) => None,
         })
         .collect()
-}
-
-/// The tool to call: the one `toolChoice` names, else the first `toolSpec`.
-fn chosen_tool<'r, 'a>(request: &'r ConverseRequest<'a>) -> Option<&'r ToolSpec<'a>> {
-    let config = request.tool_config.as_ref()?;
-    let mut specs = config.tools.iter().filter_map(|t| t.tool_spec.as_ref());
-    match config.tool_choice.as_ref().and_then(|c| c.tool.as_ref()) {
-        Some(wanted) => specs.find(|s| s.name == wanted.name),
-        None => specs.next(),
-    }
-}
-
-fn tool_use_reply(messages: &[Message<'_>], spec: &ToolSpec<'_>, input_tokens: u64) -> Reply {
-    let text = format!("Calling {}.", spec.name);
-    let input = example_input(spec.input_schema.as_ref().and_then(|s| s.json.as_ref()));
-    let output_tokens = count_words(&text) + count_words(&input.to_string());
-    Reply {
-        text,
-        tool_call: Some(ToolCall {
-            id: tool_use_id(messages, &spec.name),
-            name: spec.name.to_string(),
-            input,
-        }),
-        stop_reason: StopReason::ToolUse,
-        usage: usage(input_tokens, output_tokens),
-    }
-}
-
-/// An object holding an example value for every `required` property of a JSON Schema.
-pub(crate) fn example_input(schema: Option<&Value>) -> Value {
-    let mut input = Map::new();
-    let Some(schema) = schema else {
-        return Value::Object(input);
-    };
-    let properties = schema.get("properties").and_then(Value::as_object);
-    let required = schema.get("required").and_then(Value::as_array);
-    for name in required.into_iter().flatten().filter_map(Value::as_str) {
-        let property = properties.and_then(|p| p.get(name));
-        input.insert(name.to_owned(), example_value(property));
-    }
-    Value::Object(input)
-}
-
-fn example_value(schema: Option<&Value>) -> Value {
-    let Some(schema) = schema else {
-        return Value::from("example");
-    };
-    if let Some(first) = schema
-        .get("enum")
-        .and_then(Value::as_array)
-        .and_then(|values| values.first())
-    {
-        return first.clone();
-    }
-    let kind = match schema.get("type") {
-        Some(Value::String(kind)) => kind.as_str(),
-        Some(Value::Array(kinds)) => kinds
-            .iter()
-            .filter_map(Value::as_str)
-            .find(|k| *k != "null")
-            .unwrap_or("null"),
-        _ => "string",
-    };
-    match kind {
-        "number" | "integer" => Value::from(1),
-        "boolean" => Value::Bool(true),
-        "object" => Value::Object(Map::new()),
-        "array" => Value::Array(Vec::new()),
-        "null" => Value::Null,
-        _ => Value::from("example"),
-    }
-}
-
-const ID_ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-
-/// `tooluse_` and 22 alphanumerics derived from the conversation text and the tool name.
-pub(crate) fn tool_use_id(messages: &[Message<'_>], tool: &str) -> String {
-    // FNV-1a over the inputs, then a SplitMix64 stream: stable across builds and platforms.
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut feed = |bytes: &[u8]| {
-        for &b in bytes {
-            hash ^= u64::from(b);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-        }
-        hash ^= 0xff;
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    };
-    feed(tool.as_bytes());
-    for message in messages {
-        feed(message.role.as_bytes());
-        for text in texts(&message.content) {
-            feed(text.as_bytes());
-        }
-    }
-    let mut state = hash;
-    let mut id = String::with_capacity(30);
-    id.push_str("tooluse_");
-    for _ in 0..22 {
-        state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^= z >> 31;
-        let index = usize::try_from(z % ID_ALPHABET.len() as u64).unwrap_or(0);
-        id.push(char::from(ID_ALPHABET[index]));
-    }
-    id
 }
 
 #[cfg(test)]

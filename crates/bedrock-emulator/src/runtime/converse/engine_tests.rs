@@ -3,29 +3,8 @@
 
 use serde_json::json;
 
-use super::super::validate::{parse, validate};
+use super::super::test_support::{answer, rejection, user};
 use super::*;
-use crate::error::ErrorCode;
-
-fn answer(body: serde_json::Value) -> Reply {
-    let bytes = serde_json::to_vec(&body).unwrap();
-    let request = parse(&bytes).unwrap();
-    validate(&request).unwrap();
-    reply(&request)
-}
-
-fn rejection(body: &str) -> String {
-    let error = match parse(body.as_bytes()) {
-        Err(error) => error,
-        Ok(request) => validate(&request).unwrap_err(),
-    };
-    assert_eq!(error.code, ErrorCode::ValidationException);
-    error.message.into_owned()
-}
-
-fn user(text: &str) -> serde_json::Value {
-    json!({"role": "user", "content": [{"text": text}]})
-}
 
 #[test]
 fn echoes_the_last_user_message_and_counts_words() {
@@ -46,7 +25,7 @@ fn echoes_the_last_user_message_and_counts_words() {
     assert_eq!(reply.usage.input_tokens, 10);
     assert_eq!(reply.usage.output_tokens, 11);
     assert_eq!(reply.usage.total_tokens, 21);
-    assert!(reply.tool_call.is_none());
+    assert!(reply.tool_calls.is_empty());
 }
 
 #[test]
@@ -56,9 +35,9 @@ fn a_user_message_without_text_is_no_text() {
     ]}]}));
     assert_eq!(
         reply.text,
-        "Hello from the Bedrock emulator. You said: (no text)"
+        "Hello from the Bedrock emulator. You said: (no text) [image png 8 bytes]"
     );
-    assert_eq!(reply.usage.input_tokens, 0);
+    assert_eq!(reply.usage.input_tokens, 1, "an image is one token");
 }
 
 #[test]
@@ -137,7 +116,7 @@ fn calls_the_first_tool_with_example_arguments() {
     let reply = answer(body.clone());
     assert_eq!(reply.text, "Calling get_weather.");
     assert_eq!(reply.stop_reason, StopReason::ToolUse);
-    let call = reply.tool_call.unwrap();
+    let call = reply.tool_calls.into_iter().next().unwrap();
     assert_eq!(call.name, "get_weather");
     assert_eq!(
         call.input,
@@ -147,7 +126,7 @@ fn calls_the_first_tool_with_example_arguments() {
     assert_eq!(suffix.len(), 22);
     assert!(suffix.bytes().all(|b| b.is_ascii_alphanumeric()));
     assert_eq!(
-        answer(body).tool_call.unwrap().id,
+        answer(body).tool_calls[0].id,
         call.id,
         "ids are deterministic"
     );
@@ -155,8 +134,7 @@ fn calls_the_first_tool_with_example_arguments() {
     let other =
         answer(json!({"messages": [user("weather in Rome?")], "toolConfig": weather_tools()}));
     assert_ne!(
-        other.tool_call.unwrap().id,
-        call.id,
+        other.tool_calls[0].id, call.id,
         "ids depend on the conversation"
     );
 }
@@ -166,7 +144,7 @@ fn tool_choice_picks_the_named_tool() {
     let mut config = weather_tools();
     config["toolChoice"] = json!({"tool": {"name": "get_time"}});
     let reply = answer(json!({"messages": [user("time?")], "toolConfig": config}));
-    let call = reply.tool_call.unwrap();
+    let call = reply.tool_calls.into_iter().next().unwrap();
     assert_eq!(call.name, "get_time");
     assert_eq!(call.input, json!({}));
 }
@@ -185,7 +163,7 @@ fn tool_results_are_acknowledged_instead_of_calling_again() {
     }));
     assert_eq!(reply.text, r#"Tool results received: sunny {"celsius":21}"#);
     assert_eq!(reply.stop_reason, StopReason::EndTurn);
-    assert!(reply.tool_call.is_none());
+    assert!(reply.tool_calls.is_empty());
 }
 
 #[test]
@@ -303,4 +281,75 @@ fn unknown_members_are_accepted() {
         "requestMetadata": {"team": "a"},
     }));
     assert_eq!(reply.stop_reason, StopReason::EndTurn);
+}
+
+fn person_schema() -> String {
+    json!({
+        "type": "object",
+        "properties": {
+            "name": {"type": "string"},
+            "age": {"type": "integer"},
+            "ok": {"type": "boolean"},
+            "tags": {"type": "array"},
+            "address": {"type": "object"},
+            "nickname": {"type": "string"}
+        },
+        "required": ["name", "age", "ok", "tags", "address"]
+    })
+    .to_string()
+}
+
+fn structured(schema: &str) -> serde_json::Value {
+    json!({
+        "messages": [user("who are you?")],
+        "outputConfig": {"textFormat": {"type": "json_schema", "structure": {"jsonSchema": {
+            "schema": schema, "name": "person"
+        }}}},
+    })
+}
+
+#[test]
+fn structured_output_answers_with_json_from_the_schema() {
+    let reply = answer(structured(&person_schema()));
+    assert_eq!(
+        reply.text,
+        r#"{"address":{},"age":1,"name":"example","ok":true,"tags":[]}"#
+    );
+    assert_eq!(reply.stop_reason, StopReason::EndTurn);
+    assert_eq!(reply.usage.output_tokens, 1);
+}
+
+#[test]
+fn structured_output_needs_a_json_object_schema() {
+    let message = "The format of the value at outputConfig.textFormat.structure.jsonSchema.schema is invalid. Provide a json object for the field and try again.";
+    for schema in ["{not json", "[1, 2]", ""] {
+        assert_eq!(
+            rejection(&structured(schema).to_string()),
+            message,
+            "{schema:?}"
+        );
+    }
+    let mut body = structured(&person_schema());
+    body["outputConfig"]["textFormat"]["type"] = json!("xml");
+    assert!(rejection(&body.to_string()).contains("'outputConfig.textFormat.type'"));
+}
+
+#[test]
+fn all_tools_calls_every_tool_in_order() {
+    let reply =
+        answer(json!({"messages": [user("Use ALL tools please")], "toolConfig": weather_tools()}));
+    assert_eq!(reply.text, "Calling 2 tools.");
+    assert_eq!(reply.stop_reason, StopReason::ToolUse);
+    let names: Vec<&str> = reply.tool_calls.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["get_weather", "get_time"]);
+    assert_eq!(reply.tool_calls[1].input, json!({}));
+    assert_ne!(reply.tool_calls[0].id, reply.tool_calls[1].id);
+    assert!(reply.tool_calls.iter().all(|c| c.id.len() == 30));
+    // 3 text words + one word per compact input
+    assert_eq!(reply.usage.output_tokens, 5);
+
+    let mut config = weather_tools();
+    config["toolChoice"] = json!({"tool": {"name": "get_time"}});
+    let named = answer(json!({"messages": [user("use all tools")], "toolConfig": config}));
+    assert_eq!(named.text, "Calling get_time.", "a named toolChoice wins");
 }

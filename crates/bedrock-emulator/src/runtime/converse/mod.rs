@@ -1,18 +1,27 @@
 //! Converse and ConverseStream: fault selection, model-ID and body validation, the
 //! deterministic reply, and its JSON or event-stream rendering.
 
+mod cache;
 mod engine;
+mod guardrail;
+mod media;
+mod reasoning;
+mod response;
 mod stream;
+#[cfg(test)]
+mod test_support;
+mod tools;
 mod validate;
 mod wire;
+
+pub(crate) use self::cache::PromptCache;
 
 use std::time::Duration;
 
 use http::header::{HeaderValue, CONTENT_TYPE};
 use http::Response;
 
-use self::engine::Reply;
-use self::wire::{ConverseResponse, Metrics, Output, OutputBlock, OutputMessage, ToolUse};
+use self::validate::Call;
 use super::Ctx;
 use crate::body::{Pacing, ResponseBody};
 use crate::error::{ApiError, APPLICATION_JSON};
@@ -43,8 +52,12 @@ pub(crate) async fn handle(
         None => Duration::ZERO,
     };
     let request = validate::parse(ctx.body)?;
-    validate::validate(&request)?;
-    let reply = engine::reply(&request);
+    let call = Call {
+        model_id: ctx.model_id,
+        streaming,
+    };
+    validate::validate(&request, call)?;
+    let reply = engine::reply(&request, ctx.prompt_cache);
 
     if streaming {
         let frames = match fault {
@@ -60,7 +73,7 @@ pub(crate) async fn handle(
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
     }
-    let body = render(&reply, millis(ctx.started.elapsed()));
+    let body = response::render(&reply, millis(ctx.started.elapsed()));
     Ok(with_type(ResponseBody::full(body), APPLICATION_JSON))
 }
 
@@ -72,30 +85,4 @@ fn with_type(body: ResponseBody, content_type: HeaderValue) -> Response<Response
     let mut response = Response::new(body);
     response.headers_mut().insert(CONTENT_TYPE, content_type);
     response
-}
-
-/// The Converse response JSON for `reply`.
-fn render(reply: &Reply, latency_ms: u64) -> Vec<u8> {
-    let mut content = Vec::with_capacity(2);
-    content.push(OutputBlock::Text(&reply.text));
-    if let Some(call) = &reply.tool_call {
-        content.push(OutputBlock::ToolUse(ToolUse {
-            tool_use_id: &call.id,
-            name: &call.name,
-            input: &call.input,
-        }));
-    }
-    let response = ConverseResponse {
-        output: Output {
-            message: OutputMessage {
-                role: "assistant",
-                content,
-            },
-        },
-        stop_reason: reply.stop_reason.as_str(),
-        usage: reply.usage,
-        metrics: Metrics { latency_ms },
-    };
-    // Plain structs of strings, numbers and JSON values always serialise.
-    serde_json::to_vec(&response).unwrap_or_default()
 }

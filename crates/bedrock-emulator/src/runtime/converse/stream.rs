@@ -2,10 +2,10 @@
 
 use bytes::Bytes;
 use serde::Serialize;
-use serde_json::json;
+use serde_json::{json, Value};
 
-use super::engine::Reply;
-use super::wire::{Metrics, Usage};
+use super::engine::{Reply, ToolCall};
+use super::response::{Metrics, Usage};
 use crate::eventstream;
 use crate::faults::{StreamFault, THROTTLING_MESSAGE};
 
@@ -34,9 +34,11 @@ struct MessageStop {
 }
 
 #[derive(Serialize)]
-struct Metadata {
+struct Metadata<'a> {
     usage: Usage,
     metrics: Metrics,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    trace: Option<&'a Value>,
 }
 
 fn message_start() -> Bytes {
@@ -101,31 +103,57 @@ pub(crate) fn json_fragments(json: &str) -> Vec<&str> {
         .collect()
 }
 
-/// The full event sequence for `reply`.
+fn reasoning_delta(index: u32, delta: &Value) -> Bytes {
+    eventstream::event(
+        "contentBlockDelta",
+        &json!({"contentBlockIndex": index, "delta": {"reasoningContent": delta}}),
+    )
+}
+
+/// `contentBlockStart` with the call's ID and name, its input in fragments, `contentBlockStop`.
+fn push_tool_call(out: &mut Vec<Bytes>, index: u32, call: &ToolCall) {
+    out.push(eventstream::event(
+        "contentBlockStart",
+        &json!({
+            "contentBlockIndex": index,
+            "start": {"toolUse": {"toolUseId": call.id, "name": call.name}},
+        }),
+    ));
+    let input = call.input.to_string();
+    for fragment in json_fragments(&input) {
+        out.push(eventstream::event(
+            "contentBlockDelta",
+            &json!({"contentBlockIndex": index, "delta": {"toolUse": {"input": fragment}}}),
+        ));
+    }
+    out.push(block_stop(index));
+}
+
+/// The full event sequence for `reply`: blocks in order (reasoning, text, tool calls), each
+/// closed before the next starts, then `messageStop` and `metadata`.
 pub(crate) fn frames(reply: &Reply, latency_ms: u64) -> Vec<Bytes> {
     let pieces = word_pieces(&reply.text);
-    let mut out = Vec::with_capacity(pieces.len() + 8);
+    let mut out = Vec::with_capacity(pieces.len() + 8 + 5 * reply.tool_calls.len());
     out.push(message_start());
-    for piece in pieces {
-        out.push(text_delta(0, piece));
-    }
-    out.push(block_stop(0));
-    if let Some(call) = &reply.tool_call {
-        out.push(eventstream::event(
-            "contentBlockStart",
-            &json!({
-                "contentBlockIndex": 1,
-                "start": {"toolUse": {"toolUseId": call.id, "name": call.name}},
-            }),
-        ));
-        let input = call.input.to_string();
-        for fragment in json_fragments(&input) {
-            out.push(eventstream::event(
-                "contentBlockDelta",
-                &json!({"contentBlockIndex": 1, "delta": {"toolUse": {"input": fragment}}}),
-            ));
+    let mut index = 0;
+    if let Some(reasoning) = &reply.reasoning {
+        for piece in word_pieces(&reasoning.text) {
+            out.push(reasoning_delta(index, &json!({"text": piece})));
         }
-        out.push(block_stop(1));
+        out.push(reasoning_delta(
+            index,
+            &json!({"signature": reasoning.signature}),
+        ));
+        out.push(block_stop(index));
+        index += 1;
+    }
+    for piece in pieces {
+        out.push(text_delta(index, piece));
+    }
+    out.push(block_stop(index));
+    for call in &reply.tool_calls {
+        index += 1;
+        push_tool_call(&mut out, index, call);
     }
     out.push(eventstream::event(
         "messageStop",
@@ -138,6 +166,7 @@ pub(crate) fn frames(reply: &Reply, latency_ms: u64) -> Vec<Bytes> {
         &Metadata {
             usage: reply.usage,
             metrics: Metrics { latency_ms },
+            trace: reply.trace.as_ref(),
         },
     ));
     out

@@ -5,7 +5,7 @@ use aws_smithy_eventstream::frame::read_message_from;
 use aws_smithy_types::event_stream::Message;
 use serde_json::{json, Value};
 
-use super::super::engine::{StopReason, ToolCall};
+use super::super::engine::{Reasoning, StopReason, ToolCall};
 use super::*;
 
 fn header(message: &Message, name: &str) -> Option<String> {
@@ -35,18 +35,22 @@ fn decode(frames: &[Bytes]) -> Vec<(String, Value)> {
 
 fn reply(text: &str, tool_call: Option<ToolCall>) -> Reply {
     Reply {
+        reasoning: None,
         text: text.to_owned(),
         stop_reason: if tool_call.is_some() {
             StopReason::ToolUse
         } else {
             StopReason::EndTurn
         },
-        tool_call,
+        stop_sequence: None,
+        tool_calls: tool_call.into_iter().collect(),
         usage: Usage {
             input_tokens: 2,
             output_tokens: 3,
             total_tokens: 5,
+            ..Usage::default()
         },
+        trace: None,
     }
 }
 
@@ -173,4 +177,157 @@ fn fault_streams_break_where_documented() {
 
     let bad = fault_frames(StreamFault::BadCrc);
     assert!(read_message_from(bad[1].clone()).is_err());
+}
+
+fn call(id: &str, name: &str) -> ToolCall {
+    ToolCall {
+        id: id.into(),
+        name: name.into(),
+        input: json!({"city": "example"}),
+    }
+}
+
+/// (event, contentBlockIndex, delta kind) per frame, for checking block structure.
+fn outline(events: &[(String, Value)]) -> Vec<(String, Option<u64>, String)> {
+    events
+        .iter()
+        .map(|(name, p)| {
+            let kind = p["delta"]
+                .as_object()
+                .or_else(|| p["start"].as_object())
+                .and_then(|o| o.keys().next().cloned())
+                .unwrap_or_default();
+            (name.clone(), p["contentBlockIndex"].as_u64(), kind)
+        })
+        .collect()
+}
+
+#[test]
+fn reasoning_streams_word_deltas_then_its_signature_before_the_text() {
+    let mut thinking = reply("Hello there", Some(call("tooluse_a", "get_weather")));
+    thinking.reasoning = Some(Reasoning {
+        text: "Thinking about: hi".into(),
+        signature: "sig-0123456789abcdef".into(),
+    });
+    let events = decode(&frames(&thinking, 0));
+    let shape = outline(&events);
+    let row =
+        |name: &str, index: Option<u64>, kind: &str| (name.to_owned(), index, kind.to_owned());
+    let tool_deltas = shape
+        .iter()
+        .filter(|(n, i, _)| n == "contentBlockDelta" && *i == Some(2))
+        .count();
+    assert!((2..=3).contains(&tool_deltas));
+    let mut expected = vec![row("messageStart", None, "")];
+    expected.extend(vec![
+        row("contentBlockDelta", Some(0), "reasoningContent");
+        4
+    ]);
+    expected.push(row("contentBlockStop", Some(0), ""));
+    expected.extend(vec![row("contentBlockDelta", Some(1), "text"); 2]);
+    expected.push(row("contentBlockStop", Some(1), ""));
+    expected.push(row("contentBlockStart", Some(2), "toolUse"));
+    expected.extend(vec![
+        row("contentBlockDelta", Some(2), "toolUse");
+        tool_deltas
+    ]);
+    expected.push(row("contentBlockStop", Some(2), ""));
+    expected.extend([row("messageStop", None, ""), row("metadata", None, "")]);
+    assert_eq!(shape, expected);
+
+    let reasoning: Vec<&Value> = events
+        .iter()
+        .filter_map(|(_, p)| p["delta"].get("reasoningContent"))
+        .collect();
+    let text: String = reasoning[..3]
+        .iter()
+        .map(|d| d["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(text, "Thinking about: hi");
+    assert_eq!(reasoning[3], &json!({"signature": "sig-0123456789abcdef"}));
+}
+
+#[test]
+fn parallel_tool_calls_each_get_their_own_block() {
+    let mut multi = reply("Calling 2 tools.", None);
+    multi.stop_reason = StopReason::ToolUse;
+    multi.tool_calls = vec![
+        call("tooluse_a", "get_weather"),
+        call("tooluse_b", "get_time"),
+    ];
+    let events = decode(&frames(&multi, 0));
+    let starts: Vec<(u64, &Value)> = events
+        .iter()
+        .filter(|(n, _)| n == "contentBlockStart")
+        .map(|(_, p)| {
+            (
+                p["contentBlockIndex"].as_u64().unwrap(),
+                &p["start"]["toolUse"],
+            )
+        })
+        .collect();
+    assert_eq!(
+        starts,
+        [
+            (1, &json!({"toolUseId": "tooluse_a", "name": "get_weather"})),
+            (2, &json!({"toolUseId": "tooluse_b", "name": "get_time"})),
+        ]
+    );
+    let stops: Vec<u64> = events
+        .iter()
+        .filter(|(n, _)| n == "contentBlockStop")
+        .map(|(_, p)| p["contentBlockIndex"].as_u64().unwrap())
+        .collect();
+    assert_eq!(stops, [0, 1, 2]);
+    for index in [1, 2] {
+        let input: String = events
+            .iter()
+            .filter(|(_, p)| p["contentBlockIndex"] == index)
+            .filter_map(|(_, p)| p["delta"]["toolUse"]["input"].as_str())
+            .collect();
+        assert_eq!(input, r#"{"city":"example"}"#);
+    }
+    // Each block closes before the next one starts.
+    let order: Vec<(String, Option<u64>)> = outline(&events)
+        .into_iter()
+        .filter(|(n, _, _)| n.starts_with("contentBlock"))
+        .map(|(n, i, _)| (n, i))
+        .collect();
+    let mut current = 0;
+    for (name, index) in order {
+        let index = index.unwrap();
+        assert!(index >= current, "{name} {index} after {current}");
+        current = index;
+    }
+}
+
+#[test]
+fn metadata_carries_cache_usage_and_the_guardrail_trace() {
+    let mut guarded = reply("Sorry, the model cannot answer this question.", None);
+    guarded.stop_reason = StopReason::GuardrailIntervened;
+    guarded.usage = Usage {
+        input_tokens: 1,
+        output_tokens: 7,
+        total_tokens: 13,
+        cache_read_input_tokens: Some(5),
+        cache_write_input_tokens: Some(0),
+    };
+    guarded.trace = Some(json!({"guardrail": {"inputAssessment": {"abc": {}}}}));
+    let events = decode(&frames(&guarded, 3));
+    let (name, stop) = &events[events.len() - 2];
+    assert_eq!(name, "messageStop");
+    assert_eq!(stop["stopReason"], "guardrail_intervened");
+    let (name, metadata) = events.last().unwrap();
+    assert_eq!(name, "metadata");
+    assert_eq!(
+        metadata["usage"],
+        json!({"inputTokens": 1, "outputTokens": 7, "totalTokens": 13,
+               "cacheReadInputTokens": 5, "cacheWriteInputTokens": 0})
+    );
+    assert_eq!(
+        metadata["trace"],
+        json!({"guardrail": {"inputAssessment": {"abc": {}}}})
+    );
+    let plain = decode(&frames(&reply("hi", None), 0));
+    assert!(plain.last().unwrap().1.get("trace").is_none());
 }

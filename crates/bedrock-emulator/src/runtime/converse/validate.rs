@@ -1,6 +1,9 @@
 //! Converse request checks, with the messages Bedrock's `ValidationException` uses.
 
-use super::wire::{ConverseRequest, InferenceConfig, ToolConfig};
+use serde_json::Value;
+
+use super::wire::{ConverseRequest, InferenceConfig, OutputConfig, ToolConfig};
+use super::{cache, guardrail, media, reasoning};
 use crate::error::ApiError;
 
 const START_WITH_USER: &str = "A conversation must start with a user message. Try again with a conversation that starts with a user message.";
@@ -8,6 +11,14 @@ const ALTERNATE: &str = "A conversation must alternate between user and assistan
 const TOOL_CONFIG_REQUIRED: &str =
     "The toolConfig field must be defined when using toolUse and toolResult content blocks.";
 const MAX_STOP_SEQUENCES: usize = 2500;
+const BAD_OUTPUT_SCHEMA: &str = "The format of the value at outputConfig.textFormat.structure.jsonSchema.schema is invalid. Provide a json object for the field and try again.";
+
+/// Which operation a request came in on: some rules depend on the model or on streaming.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Call<'a> {
+    pub(crate) model_id: &'a str,
+    pub(crate) streaming: bool,
+}
 
 /// Parse the body, turning any JSON or type error into Bedrock's "Malformed input request".
 pub(crate) fn parse(body: &[u8]) -> Result<ConverseRequest<'_>, ApiError> {
@@ -18,7 +29,7 @@ pub(crate) fn parse(body: &[u8]) -> Result<ConverseRequest<'_>, ApiError> {
     })
 }
 
-pub(crate) fn validate(request: &ConverseRequest<'_>) -> Result<(), ApiError> {
+pub(crate) fn validate(request: &ConverseRequest<'_>, call: Call<'_>) -> Result<(), ApiError> {
     validate_messages(request)?;
     for (i, block) in request.system.iter().flatten().enumerate() {
         if block.text.as_deref().is_some_and(|t| t.trim().is_empty()) {
@@ -33,7 +44,14 @@ pub(crate) fn validate(request: &ConverseRequest<'_>) -> Result<(), ApiError> {
     if let Some(config) = &request.tool_config {
         validate_tools(config)?;
     }
-    Ok(())
+    if let Some(config) = &request.guardrail_config {
+        guardrail::validate(config, call.streaming)?;
+    }
+    if let Some(config) = &request.output_config {
+        validate_output(config)?;
+    }
+    cache::validate(request, call.model_id)?;
+    reasoning::validate(request)
 }
 
 fn validate_messages(request: &ConverseRequest<'_>) -> Result<(), ApiError> {
@@ -69,6 +87,12 @@ fn validate_messages(request: &ConverseRequest<'_>) -> Result<(), ApiError> {
                 return Err(ApiError::validation(format!(
                     "The text field in the ContentBlock object at messages.{i}.content.{j} is blank. Add text to the text field, and try again."
                 )));
+            }
+            if let Some(image) = &block.image {
+                media::validate_image(image, i, j)?;
+            }
+            if let Some(document) = &block.document {
+                media::validate_document(document, i, j)?;
             }
             uses_tools |= block.tool_use.is_some() || block.tool_result.is_some();
         }
@@ -142,4 +166,24 @@ fn validate_tools(config: &ToolConfig<'_>) -> Result<(), ApiError> {
         }
     }
     Ok(())
+}
+
+fn validate_output(config: &OutputConfig<'_>) -> Result<(), ApiError> {
+    let Some(format) = &config.text_format else {
+        return Ok(());
+    };
+    if format.kind != "json_schema" {
+        return Err(ApiError::constraint(
+            &format.kind,
+            "outputConfig.textFormat.type",
+            "Member must satisfy enum value set: [json_schema]",
+        ));
+    }
+    let Some(schema) = &format.structure.json_schema else {
+        return Ok(());
+    };
+    match serde_json::from_str::<Value>(&schema.schema) {
+        Ok(Value::Object(_)) => Ok(()),
+        _ => Err(ApiError::validation(BAD_OUTPUT_SCHEMA)),
+    }
 }

@@ -1,12 +1,14 @@
-//! Converse JSON as it travels: the request members the emulator reads (everything else, such
-//! as images or `additionalModelRequestFields`, is accepted and skipped) and the response shape.
+//! Converse request JSON as it travels: the members the emulator reads. Everything else (video,
+//! audio, citations, `requestMetadata`, ...) is accepted and skipped.
 //!
-//! Strings borrow from the request body when they contain no escapes.
+//! Strings borrow from the request body when they contain no escapes. Members that are free-form
+//! documents on the wire (`additionalModelRequestFields`, tool inputs, JSON tool results) are
+//! kept as [`Value`]s so that any JSON is accepted there.
 
 use std::borrow::Cow;
 
 use serde::de::IgnoredAny;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::Value;
 
 #[derive(Debug, Default, Deserialize)]
@@ -20,6 +22,12 @@ pub(crate) struct ConverseRequest<'a> {
     pub(crate) inference_config: Option<InferenceConfig<'a>>,
     #[serde(default, borrow)]
     pub(crate) tool_config: Option<ToolConfig<'a>>,
+    #[serde(default)]
+    pub(crate) additional_model_request_fields: Option<Value>,
+    #[serde(default, borrow)]
+    pub(crate) guardrail_config: Option<GuardrailConfig<'a>>,
+    #[serde(default, borrow)]
+    pub(crate) output_config: Option<OutputConfig<'a>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -36,13 +44,24 @@ pub(crate) struct ContentBlock<'a> {
     #[serde(default, borrow)]
     pub(crate) text: Option<Cow<'a, str>>,
     #[serde(default)]
-    pub(crate) tool_use: Option<IgnoredAny>,
+    pub(crate) tool_use: Option<Value>,
     #[serde(default, borrow)]
     pub(crate) tool_result: Option<ToolResultBlock<'a>>,
+    #[serde(default, borrow)]
+    pub(crate) image: Option<ImageBlock<'a>>,
+    #[serde(default, borrow)]
+    pub(crate) document: Option<DocumentBlock<'a>>,
+    #[serde(default, borrow)]
+    pub(crate) cache_point: Option<CachePoint<'a>>,
+    #[serde(default, borrow)]
+    pub(crate) reasoning_content: Option<ReasoningContent<'a>>,
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub(crate) struct ToolResultBlock<'a> {
+    #[serde(default, borrow)]
+    pub(crate) tool_use_id: Option<Cow<'a, str>>,
     #[serde(default, borrow)]
     pub(crate) content: Vec<ToolResultContent<'a>>,
 }
@@ -56,9 +75,82 @@ pub(crate) struct ToolResultContent<'a> {
 }
 
 #[derive(Debug, Deserialize)]
+pub(crate) struct ImageBlock<'a> {
+    #[serde(borrow)]
+    pub(crate) format: Cow<'a, str>,
+    #[serde(borrow)]
+    pub(crate) source: Source<'a>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct DocumentBlock<'a> {
+    #[serde(default, borrow)]
+    pub(crate) format: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    pub(crate) name: Cow<'a, str>,
+    #[serde(borrow)]
+    pub(crate) source: Source<'a>,
+}
+
+/// The source union shared by images and documents (`text`/`content` are documents only).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Source<'a> {
+    /// Base64 on the wire.
+    #[serde(default, borrow)]
+    pub(crate) bytes: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    pub(crate) s3_location: Option<S3Location<'a>>,
+    #[serde(default, borrow)]
+    pub(crate) text: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    pub(crate) content: Option<Vec<TextBlock<'a>>>,
+}
+
+/// A `{"text": ...}` member of a list such as a document's `source.content`.
+#[derive(Debug, Deserialize)]
+pub(crate) struct TextBlock<'a> {
+    #[serde(default, borrow)]
+    pub(crate) text: Option<Cow<'a, str>>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct S3Location<'a> {
+    #[serde(borrow)]
+    pub(crate) uri: Cow<'a, str>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct CachePoint<'a> {
+    #[serde(rename = "type", borrow)]
+    pub(crate) kind: Cow<'a, str>,
+    #[serde(default, borrow)]
+    pub(crate) ttl: Option<Cow<'a, str>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ReasoningContent<'a> {
+    /// `None` for the other member, `redactedContent`, which is accepted as it is.
+    #[serde(default, borrow)]
+    pub(crate) reasoning_text: Option<ReasoningText<'a>>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct ReasoningText<'a> {
+    #[serde(borrow)]
+    pub(crate) text: Cow<'a, str>,
+    #[serde(default, borrow)]
+    pub(crate) signature: Option<Cow<'a, str>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub(crate) struct SystemBlock<'a> {
     #[serde(default, borrow)]
     pub(crate) text: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    pub(crate) cache_point: Option<CachePoint<'a>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -85,6 +177,8 @@ pub(crate) struct ToolConfig<'a> {
 pub(crate) struct Tool<'a> {
     #[serde(default, borrow)]
     pub(crate) tool_spec: Option<ToolSpec<'a>>,
+    #[serde(default, borrow)]
+    pub(crate) cache_point: Option<CachePoint<'a>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -92,6 +186,8 @@ pub(crate) struct Tool<'a> {
 pub(crate) struct ToolSpec<'a> {
     #[serde(borrow)]
     pub(crate) name: Cow<'a, str>,
+    #[serde(default, borrow)]
+    pub(crate) description: Option<Cow<'a, str>>,
     #[serde(default)]
     pub(crate) input_schema: Option<InputSchema>,
 }
@@ -104,8 +200,17 @@ pub(crate) struct InputSchema {
 
 #[derive(Debug, Deserialize)]
 pub(crate) struct ToolChoice<'a> {
+    #[serde(default)]
+    pub(crate) any: Option<IgnoredAny>,
     #[serde(default, borrow)]
     pub(crate) tool: Option<SpecificTool<'a>>,
+}
+
+impl ToolChoice<'_> {
+    /// `any` or a named `tool`: the model may not answer without calling a tool.
+    pub(crate) fn forces_tool_use(&self) -> bool {
+        self.any.is_some() || self.tool.is_some()
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -114,54 +219,43 @@ pub(crate) struct SpecificTool<'a> {
     pub(crate) name: Cow<'a, str>,
 }
 
-// ---- response ----
-
-#[derive(Debug, Serialize)]
+#[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub(crate) struct ConverseResponse<'a> {
-    pub(crate) output: Output<'a>,
-    pub(crate) stop_reason: &'static str,
-    pub(crate) usage: Usage,
-    pub(crate) metrics: Metrics,
+pub(crate) struct GuardrailConfig<'a> {
+    #[serde(default, borrow)]
+    pub(crate) guardrail_identifier: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    pub(crate) trace: Option<Cow<'a, str>>,
+    /// Only `ConverseStream` has this member (`GuardrailStreamConfiguration`).
+    #[serde(default, borrow)]
+    pub(crate) stream_processing_mode: Option<Cow<'a, str>>,
 }
 
-#[derive(Debug, Serialize)]
-pub(crate) struct Output<'a> {
-    pub(crate) message: OutputMessage<'a>,
-}
-
-#[derive(Debug, Serialize)]
-pub(crate) struct OutputMessage<'a> {
-    pub(crate) role: &'static str,
-    pub(crate) content: Vec<OutputBlock<'a>>,
-}
-
-/// One response content block; serialises as `{"text": ...}` or `{"toolUse": {...}}`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub(crate) enum OutputBlock<'a> {
-    Text(&'a str),
-    ToolUse(ToolUse<'a>),
+pub(crate) struct OutputConfig<'a> {
+    #[serde(default, borrow)]
+    pub(crate) text_format: Option<TextFormat<'a>>,
 }
 
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct ToolUse<'a> {
-    pub(crate) tool_use_id: &'a str,
-    pub(crate) name: &'a str,
-    pub(crate) input: &'a Value,
+#[derive(Debug, Deserialize)]
+pub(crate) struct TextFormat<'a> {
+    #[serde(rename = "type", borrow)]
+    pub(crate) kind: Cow<'a, str>,
+    #[serde(borrow)]
+    pub(crate) structure: FormatStructure<'a>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub(crate) struct Usage {
-    pub(crate) input_tokens: u64,
-    pub(crate) output_tokens: u64,
-    pub(crate) total_tokens: u64,
+pub(crate) struct FormatStructure<'a> {
+    #[serde(default, borrow)]
+    pub(crate) json_schema: Option<JsonSchema<'a>>,
 }
 
-#[derive(Debug, Clone, Copy, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct Metrics {
-    pub(crate) latency_ms: u64,
+#[derive(Debug, Deserialize)]
+pub(crate) struct JsonSchema<'a> {
+    /// The schema is a JSON document serialised into a string.
+    #[serde(borrow)]
+    pub(crate) schema: Cow<'a, str>,
 }

@@ -156,7 +156,7 @@ fn a_conversation_must_start_with_the_user() {
 }
 
 #[test]
-fn media_parts_are_refused_until_supported() {
+fn remote_images_and_file_ids_are_refused_with_what_to_send_instead() {
     let messages = |part: serde_json::Value| {
         json!({"messages": [
             {"role": "system", "content": "s"},
@@ -168,17 +168,21 @@ fn media_parts_are_refused_until_supported() {
     refused(
         messages(json!({"type": "image_url", "image_url": {"url": "https://x/cat.png"}})),
         "messages[3].content[1]",
-        "content part type 'image_url' is not supported yet",
-    );
-    refused(
-        messages(json!({"type": "input_audio", "input_audio": {"data": "AAAA", "format": "wav"}})),
-        "messages[3].content[1]",
-        "content part type 'input_audio' is not supported yet",
+        "remote image URLs are not fetched by this route; send the image as a data: URL (base64)",
     );
     refused(
         messages(json!({"type": "file", "file": {"file_id": "file-1"}})),
         "messages[3].content[1]",
-        "content part type 'file' is not supported yet",
+        "file_id is not supported: this route has no files API; send the file inline as \
+         file_data (a base64 data: URL)",
+    );
+    refused(
+        json!({"messages": [
+            {"role": "user", "content": "hi"},
+            {"role": "assistant", "content": [{"type": "image_url", "image_url": {"url": "data:image/png;base64,AAAA"}}]}
+        ]}),
+        "messages[1].content[0]",
+        "content part type 'image_url' is not supported in assistant messages",
     );
 }
 

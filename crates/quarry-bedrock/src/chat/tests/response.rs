@@ -30,7 +30,9 @@ fn golden_chat_completion_joins_text_and_counts_cached_tokens() {
         serde_json::to_string(&completion).unwrap(),
         concat!(
             r#"{"id":"chatcmpl-test","object":"chat.completion","created":1700000000,"model":"claude","#,
-            r#""choices":[{"index":0,"message":{"role":"assistant","content":"Hello, world!","refusal":null},"#,
+            r#""choices":[{"index":0,"message":{"role":"assistant","content":"Hello, world!","refusal":null,"#,
+            r#""reasoning_content":"The user wants a greeting.","#,
+            r#""thinking_blocks":[{"type":"thinking","thinking":"The user wants a greeting.","signature":"abc"}]},"#,
             r#""logprobs":null,"finish_reason":"stop"}],"#,
             r#""usage":{"prompt_tokens":1512,"completion_tokens":4,"total_tokens":1516,"#,
             r#""prompt_tokens_details":{"cached_tokens":1000}}}"#

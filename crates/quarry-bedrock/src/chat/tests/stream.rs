@@ -275,11 +275,11 @@ fn unknown_events_and_blocks_are_skipped() {
         ("someFutureEvent", "not json at all"),
         (
             "contentBlockDelta",
-            r#"{"contentBlockIndex":0,"delta":{"reasoningContent":{"text":"thinking..."}}}"#,
+            r#"{"contentBlockIndex":0,"delta":{"citation":{"title":"t"}}}"#,
         ),
         (
             "contentBlockDelta",
-            r#"{"contentBlockIndex":0,"delta":{"reasoningContent":{"signature":"sig"}}}"#,
+            r#"{"contentBlockIndex":0,"delta":{"reasoningContent":{"future":"x"}}}"#,
         ),
         (
             "contentBlockDelta",
@@ -335,4 +335,44 @@ fn early_metadata_waits_for_the_finish_chunk() {
     ]
     .concat();
     assert_eq!(sse, expected);
+}
+
+#[test]
+fn text_after_a_tool_call_keeps_flowing() {
+    let events: Vec<(&str, String)> = [
+        (
+            "contentBlockDelta",
+            r#"{"contentBlockIndex":0,"delta":{"text":"First."}}"#,
+        ),
+        (
+            "contentBlockStart",
+            r#"{"contentBlockIndex":1,"start":{"toolUse":{"toolUseId":"t1","name":"f"}}}"#,
+        ),
+        (
+            "contentBlockDelta",
+            r#"{"contentBlockIndex":1,"delta":{"toolUse":{"input":"{}"}}}"#,
+        ),
+        ("contentBlockStop", r#"{"contentBlockIndex":1}"#),
+        (
+            "contentBlockDelta",
+            r#"{"contentBlockIndex":2,"delta":{"text":" Then."}}"#,
+        ),
+        ("messageStop", r#"{"stopReason":"tool_use"}"#),
+    ]
+    .into_iter()
+    .map(|(t, p)| (t, p.to_owned()))
+    .collect();
+    let (sse, t) = run(StreamFormat::Chat, false, &events);
+    let expected = [
+        delta(r#"{"role":"assistant","content":""}"#),
+        delta(r#"{"content":"First."}"#),
+        delta(r#"{"tool_calls":[{"index":0,"id":"t1","type":"function","function":{"name":"f","arguments":""}}]}"#),
+        delta(r#"{"tool_calls":[{"index":0,"function":{"arguments":"{}"}}]}"#),
+        delta(r#"{"content":" Then."}"#),
+        chat(r#""choices":[{"index":0,"delta":{},"logprobs":null,"finish_reason":"tool_calls"}]"#),
+        "data: [DONE]\n\n".to_owned(),
+    ]
+    .concat();
+    assert_eq!(sse, expected);
+    assert_eq!(t.text(), "First. Then.");
 }

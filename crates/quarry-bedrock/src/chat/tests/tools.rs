@@ -17,7 +17,9 @@ fn weather_spec() -> Value {
     json!({"toolSpec": {
         "name": "get_weather",
         "description": "Current weather for a city",
-        "inputSchema": {"json": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}}
+        "inputSchema": {"json": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}},
+        // With no model family known, `strict` passes as sent.
+        "strict": true
     }})
 }
 
@@ -189,7 +191,7 @@ fn bad_tool_calls_in_history_are_refused() {
             {"role": "tool", "tool_call_id": "c", "content": [{"type": "image_url", "image_url": {"url": "x"}}]}
         ]}),
         "messages[1].content[0]",
-        "content part type 'image_url' is not supported in tool messages yet",
+        "image_url must be a data: URL (data:image/png;base64,...)",
     );
 }
 
@@ -205,6 +207,21 @@ fn bad_tool_definitions_are_refused() {
         with_tools(json!([weather_tool(), {"type": "function", "function": {"name": "get weather"}}]), Value::Null),
         "tools[1].function.name",
         "tool name 'get weather' is invalid: use 1 to 64 letters, digits, '_' or '-' (Bedrock's rule)",
+    );
+    // Empty and over-long names break Bedrock's rule too (LiteLLM #19384).
+    refused(
+        with_tools(
+            json!([{"type": "function", "function": {"name": ""}}]),
+            Value::Null,
+        ),
+        "tools[0].function.name",
+        "tool name '' is invalid: use 1 to 64 letters, digits, '_' or '-' (Bedrock's rule)",
+    );
+    let long = "a".repeat(65);
+    refused(
+        with_tools(json!([{"type": "function", "function": {"name": long}}]), Value::Null),
+        "tools[0].function.name",
+        &format!("tool name '{long}' is invalid: use 1 to 64 letters, digits, '_' or '-' (Bedrock's rule)"),
     );
     refused(
         with_tools(
@@ -269,11 +286,6 @@ fn response_format_maps_to_native_structured_output() {
     assert_eq!(
         converse(with_format(json!({"type": "text"}))).get("outputConfig"),
         None
-    );
-    refused(
-        with_format(json!({"type": "json_object"})),
-        "response_format.type",
-        "response_format type 'json_object' is not supported by Bedrock; use 'json_schema' with a schema",
     );
     refused(
         with_format(json!({"type": "json_schema", "json_schema": {"name": "x"}})),

@@ -6,8 +6,8 @@ mod model;
 mod types;
 
 pub use types::{
-    AiProxy, Auth, BedrockOptions, LlmFormat, Logging, Model, ModelOptions, ResponseStreaming,
-    RouteType,
+    AiProxy, Auth, BedrockOptions, LlmFormat, Logging, Model, ModelOptions, QuarryExtensions,
+    ResponseStreaming, RouteType,
 };
 
 use serde_json::Value;
@@ -77,6 +77,30 @@ pub(crate) fn parse(
         .and_then(|v| u64::try_from(v).ok())
         .unwrap_or(1_048_576);
     let model_name_header = cfg.bool(ctx, "model_name_header").unwrap_or(true);
+    let quarry = match cfg.object(ctx, "quarry") {
+        Some(mut q) => {
+            let d = QuarryExtensions::default();
+            let ext = QuarryExtensions {
+                fetch_image_urls: q
+                    .bool(ctx, "fetch_image_urls")
+                    .unwrap_or(d.fetch_image_urls),
+                fetch_max_bytes: q
+                    .integer(ctx, "fetch_max_bytes", 1, 100 * 1024 * 1024)
+                    .and_then(|v| u64::try_from(v).ok())
+                    .unwrap_or(d.fetch_max_bytes),
+                fetch_timeout_ms: q
+                    .integer(ctx, "fetch_timeout_ms", 1, 600_000)
+                    .and_then(|v| u64::try_from(v).ok())
+                    .unwrap_or(d.fetch_timeout_ms),
+                fetch_allow_private_networks: q
+                    .bool(ctx, "fetch_allow_private_networks")
+                    .unwrap_or(d.fetch_allow_private_networks),
+            };
+            q.finish(ctx);
+            ext
+        }
+        None => QuarryExtensions::default(),
+    };
     cfg.finish(ctx);
 
     if ctx.error_count() > before {
@@ -93,5 +117,6 @@ pub(crate) fn parse(
         response_streaming,
         max_request_body_size,
         model_name_header,
+        quarry,
     })
 }

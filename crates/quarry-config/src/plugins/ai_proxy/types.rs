@@ -19,6 +19,35 @@ pub struct AiProxy {
     pub max_request_body_size: u64,
     /// Emit `X-Kong-LLM-Model`; default true.
     pub model_name_header: bool,
+    /// Quarry's own settings (`config.quarry`), which Kong does not have.
+    pub quarry: QuarryExtensions,
+}
+
+/// `config.quarry`: behaviour beyond Kong's schema, namespaced so a reader sees at once what
+/// Kong would not understand.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuarryExtensions {
+    /// Fetch `http(s)` image URLs in chat requests and send their bytes to Bedrock (which only
+    /// takes bytes). Off by default: fetching client-given URLs is a server-side request.
+    pub fetch_image_urls: bool,
+    /// Largest image fetched, in bytes (default 3.75 MiB, Bedrock's per-image limit).
+    pub fetch_max_bytes: u64,
+    /// Time limit for one fetch, connect to last byte (default 5000 ms).
+    pub fetch_timeout_ms: u64,
+    /// Allow URLs that resolve to loopback, private, link-local or other non-public addresses
+    /// (default false: such fetches are refused, which keeps instance metadata out of reach).
+    pub fetch_allow_private_networks: bool,
+}
+
+impl Default for QuarryExtensions {
+    fn default() -> Self {
+        Self {
+            fetch_image_urls: false,
+            fetch_max_bytes: 3_932_160,
+            fetch_timeout_ms: 5_000,
+            fetch_allow_private_networks: false,
+        }
+    }
 }
 
 macro_rules! string_enum {
