@@ -48,6 +48,8 @@ error_codes! {
     ValidationException => StatusCode::BAD_REQUEST,
     AccessDeniedException => StatusCode::FORBIDDEN,
     ResourceNotFoundException => StatusCode::NOT_FOUND,
+    // 400 on bedrock-runtime and the control plane (the agent runtime's 409 is never sent).
+    ConflictException => StatusCode::BAD_REQUEST,
     ThrottlingException => StatusCode::TOO_MANY_REQUESTS,
     ModelTimeoutException => StatusCode::REQUEST_TIMEOUT,
     InternalServerException => StatusCode::INTERNAL_SERVER_ERROR,

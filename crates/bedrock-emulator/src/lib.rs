@@ -192,18 +192,26 @@
 //!
 //! The stream-only faults answer normally on `Converse`.
 
+mod agent;
 mod auth;
 mod body;
 mod config;
+mod control;
+mod ctx;
 mod error;
 mod eventstream;
 mod faults;
+mod hash;
 mod model_id;
+mod query;
 mod recording;
 mod router;
 mod runtime;
+mod s3store;
 mod server;
 mod service;
+mod text;
+mod time;
 
 pub use body::StreamStats;
 pub use config::{EmulatorConfig, ACCESS_KEY_ID, SECRET_ACCESS_KEY};

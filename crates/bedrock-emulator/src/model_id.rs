@@ -14,6 +14,8 @@ const PROVIDERS: &[&str] = &[
     "qwen",
     "writer",
     "twelvelabs",
+    "stability",
+    "luma",
 ];
 
 /// Geography prefixes of system-defined cross-region inference profiles.
@@ -51,6 +53,17 @@ pub(crate) fn is_nova(id: &str) -> bool {
         id
     };
     strip_geo(base).starts_with("amazon.nova-")
+}
+
+/// The base model ID inside `id`: an ARN's resource name, without any geography prefix
+/// (`arn:...:inference-profile/us.anthropic.claude-x` gives `anthropic.claude-x`).
+pub(crate) fn base_id(id: &str) -> &str {
+    let base = if id.starts_with("arn:") {
+        id.split_once('/').map_or(id, |(_, name)| name)
+    } else {
+        id
+    };
+    strip_geo(base)
 }
 
 fn strip_geo(id: &str) -> &str {
@@ -158,6 +171,17 @@ mod tests {
         ] {
             assert!(!is_nova(id), "{id}");
         }
+    }
+
+    #[test]
+    fn base_ids_drop_arns_and_geographies() {
+        assert_eq!(base_id("us.anthropic.claude-3-haiku-20240307-v1:0"), "anthropic.claude-3-haiku-20240307-v1:0");
+        assert_eq!(
+            base_id("arn:aws:bedrock:us-east-1::foundation-model/amazon.titan-embed-text-v2:0"),
+            "amazon.titan-embed-text-v2:0"
+        );
+        assert_eq!(base_id("stability.sd3-5-large-v1:0"), "stability.sd3-5-large-v1:0");
+        assert!(is_valid("luma.ray-v2:0") && is_valid("stability.stable-image-core-v1:1"));
     }
 
     #[test]

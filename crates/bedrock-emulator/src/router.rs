@@ -14,6 +14,30 @@ use percent_encoding::percent_decode_str;
 pub(crate) enum Operation {
     Converse,
     ConverseStream,
+    InvokeModel,
+    InvokeModelWithResponseStream,
+    CountTokens,
+    StartAsyncInvoke,
+    GetAsyncInvoke,
+    ListAsyncInvokes,
+    Rerank,
+    RetrieveAndGenerate,
+    RetrieveAndGenerateStream,
+    CreateModelInvocationJob,
+    GetModelInvocationJob,
+    ListModelInvocationJobs,
+    StopModelInvocationJob,
+}
+
+/// The Bedrock service an operation belongs to (the emulator serves all of them on one port).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Service {
+    /// `bedrock-runtime`.
+    Runtime,
+    /// `bedrock-agent-runtime`.
+    AgentRuntime,
+    /// `bedrock`, the control plane.
+    Control,
 }
 
 impl Operation {
@@ -22,14 +46,56 @@ impl Operation {
         match self {
             Self::Converse => "Converse",
             Self::ConverseStream => "ConverseStream",
+            Self::InvokeModel => "InvokeModel",
+            Self::InvokeModelWithResponseStream => "InvokeModelWithResponseStream",
+            Self::CountTokens => "CountTokens",
+            Self::StartAsyncInvoke => "StartAsyncInvoke",
+            Self::GetAsyncInvoke => "GetAsyncInvoke",
+            Self::ListAsyncInvokes => "ListAsyncInvokes",
+            Self::Rerank => "Rerank",
+            Self::RetrieveAndGenerate => "RetrieveAndGenerate",
+            Self::RetrieveAndGenerateStream => "RetrieveAndGenerateStream",
+            Self::CreateModelInvocationJob => "CreateModelInvocationJob",
+            Self::GetModelInvocationJob => "GetModelInvocationJob",
+            Self::ListModelInvocationJobs => "ListModelInvocationJobs",
+            Self::StopModelInvocationJob => "StopModelInvocationJob",
+        }
+    }
+
+    pub(crate) fn service(self) -> Service {
+        match self {
+            Self::Rerank | Self::RetrieveAndGenerate | Self::RetrieveAndGenerateStream => {
+                Service::AgentRuntime
+            }
+            Self::CreateModelInvocationJob
+            | Self::GetModelInvocationJob
+            | Self::ListModelInvocationJobs
+            | Self::StopModelInvocationJob => Service::Control,
+            _ => Service::Runtime,
         }
     }
 
     /// The SigV4 service name the operation must be signed for (`sts`, `s3` for future ones).
+    /// All three Bedrock services sign as `bedrock`.
     pub(crate) fn signing_name(self) -> &'static str {
-        match self {
-            Self::Converse | Self::ConverseStream => BEDROCK_SIGNING_NAME,
-        }
+        BEDROCK_SIGNING_NAME
+    }
+
+    /// Whether a Bedrock API key (`Authorization: Bearer`) may call it: not the agent runtime.
+    pub(crate) fn accepts_bearer(self) -> bool {
+        self.service() != Service::AgentRuntime
+    }
+
+    /// Whether the first path label is a model ID (what the recorder reports as `model_id`).
+    fn has_model_label(self) -> bool {
+        matches!(
+            self,
+            Self::Converse
+                | Self::ConverseStream
+                | Self::InvokeModel
+                | Self::InvokeModelWithResponseStream
+                | Self::CountTokens
+        )
     }
 }
 
@@ -54,17 +120,34 @@ struct RouteSpec {
 
 use Segment::{Label, Literal};
 
+/// A route row; `const` so the table stays a static.
+const fn row(method: Method, segments: &'static [Segment], operation: Operation) -> RouteSpec {
+    RouteSpec {
+        method,
+        segments,
+        operation,
+    }
+}
+
+const POST: Method = Method::POST;
+const GET: Method = Method::GET;
+
 const ROUTES: &[RouteSpec] = &[
-    RouteSpec {
-        method: Method::POST,
-        segments: &[Literal("model"), Label, Literal("converse")],
-        operation: Operation::Converse,
-    },
-    RouteSpec {
-        method: Method::POST,
-        segments: &[Literal("model"), Label, Literal("converse-stream")],
-        operation: Operation::ConverseStream,
-    },
+    row(POST, &[Literal("model"), Label, Literal("converse")], Operation::Converse),
+    row(POST, &[Literal("model"), Label, Literal("converse-stream")], Operation::ConverseStream),
+    row(POST, &[Literal("model"), Label, Literal("invoke")], Operation::InvokeModel),
+    row(POST, &[Literal("model"), Label, Literal("invoke-with-response-stream")], Operation::InvokeModelWithResponseStream),
+    row(POST, &[Literal("model"), Label, Literal("count-tokens")], Operation::CountTokens),
+    row(POST, &[Literal("async-invoke")], Operation::StartAsyncInvoke),
+    row(GET, &[Literal("async-invoke"), Label], Operation::GetAsyncInvoke),
+    row(GET, &[Literal("async-invoke")], Operation::ListAsyncInvokes),
+    row(POST, &[Literal("rerank")], Operation::Rerank),
+    row(POST, &[Literal("retrieveAndGenerate")], Operation::RetrieveAndGenerate),
+    row(POST, &[Literal("retrieveAndGenerateStream")], Operation::RetrieveAndGenerateStream),
+    row(POST, &[Literal("model-invocation-job")], Operation::CreateModelInvocationJob),
+    row(GET, &[Literal("model-invocation-job"), Label], Operation::GetModelInvocationJob),
+    row(GET, &[Literal("model-invocation-jobs")], Operation::ListModelInvocationJobs),
+    row(POST, &[Literal("model-invocation-job"), Label, Literal("stop")], Operation::StopModelInvocationJob),
 ];
 
 /// Most labels any route has.
@@ -84,11 +167,9 @@ impl<'a> Routed<'a> {
         percent_decode_str(raw).decode_utf8_lossy()
     }
 
-    /// The percent-decoded `{modelId}` label of the runtime operations.
+    /// The percent-decoded `{modelId}` label of the model operations.
     pub(crate) fn model_id(&self) -> Option<Cow<'a, str>> {
-        match self.operation {
-            Operation::Converse | Operation::ConverseStream => Some(self.label(0)),
-        }
+        self.operation.has_model_label().then(|| self.label(0))
     }
 }
 
@@ -175,6 +256,70 @@ mod tests {
         assert_eq!(route(&Method::POST, "/model/m.x/chat"), None);
         assert_eq!(route(&Method::POST, "/"), None);
         assert_eq!(route(&Method::POST, ""), None);
+    }
+
+    #[test]
+    fn every_service_routes_by_path_alone() {
+        let cases = [
+            (Method::POST, "/model/m.x/invoke", Operation::InvokeModel),
+            (
+                Method::POST,
+                "/model/m.x/invoke-with-response-stream",
+                Operation::InvokeModelWithResponseStream,
+            ),
+            (Method::POST, "/model/m.x/count-tokens", Operation::CountTokens),
+            (Method::POST, "/async-invoke", Operation::StartAsyncInvoke),
+            (Method::GET, "/async-invoke", Operation::ListAsyncInvokes),
+            (
+                Method::GET,
+                "/async-invoke/arn%3Aaws%3Abedrock%3Aus-east-1%3A123456789012%3Aasync-invoke%2Fabc",
+                Operation::GetAsyncInvoke,
+            ),
+            (Method::POST, "/rerank", Operation::Rerank),
+            (Method::POST, "/retrieveAndGenerate", Operation::RetrieveAndGenerate),
+            (
+                Method::POST,
+                "/retrieveAndGenerateStream",
+                Operation::RetrieveAndGenerateStream,
+            ),
+            (
+                Method::POST,
+                "/model-invocation-job",
+                Operation::CreateModelInvocationJob,
+            ),
+            (
+                Method::GET,
+                "/model-invocation-job/abc123def456",
+                Operation::GetModelInvocationJob,
+            ),
+            (
+                Method::GET,
+                "/model-invocation-jobs",
+                Operation::ListModelInvocationJobs,
+            ),
+            (
+                Method::POST,
+                "/model-invocation-job/abc123def456/stop",
+                Operation::StopModelInvocationJob,
+            ),
+        ];
+        for (method, path, operation) in cases {
+            assert_eq!(route(&method, path).unwrap().operation, operation, "{path}");
+        }
+        let get = route(
+            &Method::GET,
+            "/async-invoke/arn%3Aaws%3Abedrock%3Aus-east-1%3A123456789012%3Aasync-invoke%2Fabc",
+        )
+        .unwrap();
+        assert_eq!(
+            get.label(0),
+            "arn:aws:bedrock:us-east-1:123456789012:async-invoke/abc"
+        );
+        assert_eq!(get.model_id(), None);
+        assert!(!Operation::Rerank.accepts_bearer());
+        assert!(Operation::GetModelInvocationJob.accepts_bearer());
+        assert_eq!(route(&Method::GET, "/rerank"), None);
+        assert_eq!(route(&Method::POST, "/model-invocation-jobs"), None);
     }
 
     #[test]

@@ -89,6 +89,26 @@ impl Emulator {
         self.state.streams.snapshot()
     }
 
+    /// The body of the in-memory S3 object at `uri` (`s3://bucket/key`), e.g. the video an
+    /// async invocation wrote to `{s3Uri}/{invocationId}/output.mp4`.
+    pub fn s3_object(&self, uri: &str) -> Option<bytes::Bytes> {
+        self.state.stores.s3.get_uri(uri)
+    }
+
+    /// Store `body` at `uri` (`s3://bucket/key`), e.g. a batch job's JSONL input; false when
+    /// `uri` names no key.
+    pub fn put_s3_object(&self, uri: &str, body: impl Into<bytes::Bytes>) -> bool {
+        self.state
+            .stores
+            .s3
+            .put_uri(uri, body.into(), None, std::time::SystemTime::now())
+    }
+
+    /// The URIs of the stored objects under the URI prefix `uri`, in key order.
+    pub fn s3_objects(&self, uri: &str) -> Vec<String> {
+        self.state.stores.s3.list_uri(uri)
+    }
+
     pub fn clear_requests(&self) {
         if let Some(recorder) = &self.state.recorder {
             recorder.clear();

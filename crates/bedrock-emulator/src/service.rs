@@ -2,7 +2,7 @@
 //! dispatch to the operation, and stamp `x-amzn-RequestId` on whatever comes back.
 
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Instant, SystemTime};
 
 use bytes::Bytes;
 use http::header::HeaderValue;
@@ -14,10 +14,10 @@ use crate::auth::{self, Authenticator, RequestView};
 use crate::body::{ResponseBody, StreamCounters};
 use crate::config::EmulatorConfig;
 use crate::error::ApiError;
+use crate::ctx::{Ctx, Stores, DEFAULT_REGION};
 use crate::recording::{AuthOutcome, RecordedRequest, Recorder, RECORD_CAPACITY};
-use crate::router::{self, Routed, BEDROCK_SIGNING_NAME, UNKNOWN_OPERATION};
-use crate::runtime::converse::PromptCache;
-use crate::runtime::{self, Ctx};
+use crate::router::{self, Operation, Routed, Service, BEDROCK_SIGNING_NAME, UNKNOWN_OPERATION};
+use crate::{agent, control, runtime};
 
 /// Largest request body read (InvokeModel allows 25,000,000 bytes plus JSON overhead).
 const MAX_BODY: usize = 32 * 1024 * 1024;
@@ -28,7 +28,7 @@ pub(crate) struct State {
     auth: Authenticator,
     pub(crate) recorder: Option<Recorder>,
     pub(crate) streams: Arc<StreamCounters>,
-    prompt_cache: PromptCache,
+    pub(crate) stores: Stores,
 }
 
 impl State {
@@ -39,7 +39,7 @@ impl State {
                 .record_requests
                 .then(|| Recorder::new(RECORD_CAPACITY)),
             streams: Arc::default(),
-            prompt_cache: PromptCache::default(),
+            stores: Stores::default(),
         }
     }
 }
@@ -85,7 +85,8 @@ async fn process(
     let service = routed
         .as_ref()
         .map_or(BEDROCK_SIGNING_NAME, |r| r.operation.signing_name());
-    let auth = state.auth.authenticate(&view, service);
+    let allow_bearer = routed.as_ref().is_none_or(|r| r.operation.accepts_bearer());
+    let auth = state.auth.authenticate(&view, service, allow_bearer);
     let model_id = routed.as_ref().and_then(Routed::model_id);
 
     if let Some(recorder) = &state.recorder {
@@ -103,16 +104,33 @@ async fn process(
         (Err(error), _) => Err(error),
         (Ok(_), None) => Err(ApiError::unknown_operation()),
         (Ok(_), Some(routed)) => {
+            let label = routed.label(0);
+            let region = auth::signing_region(&parts.headers);
             let ctx = Ctx {
-                model_id: model_id.as_deref().unwrap_or_default(),
+                label: &label,
                 body: &body,
-                prompt_cache: &state.prompt_cache,
+                headers: &parts.headers,
+                query: parts.uri.query().unwrap_or_default(),
+                region: region.as_deref().unwrap_or(DEFAULT_REGION),
+                now: SystemTime::now(),
                 started,
+                stores: &state.stores,
             };
-            runtime::dispatch(routed.operation, &ctx).await
+            dispatch(routed.operation, &ctx).await
         }
     };
     result.unwrap_or_else(ApiError::into_response)
+}
+
+async fn dispatch(
+    operation: Operation,
+    ctx: &Ctx<'_>,
+) -> Result<Response<ResponseBody>, ApiError> {
+    match operation.service() {
+        Service::Runtime => runtime::dispatch(operation, ctx).await,
+        Service::AgentRuntime => agent::dispatch(operation, ctx),
+        Service::Control => control::dispatch(operation, ctx),
+    }
 }
 
 fn record(

@@ -53,7 +53,9 @@ impl ImageFetcher {
     ) -> Result<(), GatewayError> {
         let mut targets: Vec<(String, &mut String)> = Vec::new();
         for (i, message) in request.messages.iter_mut().enumerate() {
-            let Some(Content::Parts(parts)) = message.content.as_mut() else { continue };
+            let Some(Content::Parts(parts)) = message.content.as_mut() else {
+                continue;
+            };
             for (j, part) in parts.iter_mut().enumerate() {
                 if let ContentPart::ImageUrl { image_url, .. } = part {
                     let url = &mut image_url.url;
@@ -69,7 +71,9 @@ impl ImageFetcher {
                 Some("messages".into()),
             ));
         }
-        let fetches = targets.iter().map(|(param, url)| self.fetch(param, url, limits));
+        let fetches = targets
+            .iter()
+            .map(|(param, url)| self.fetch(param, url, limits));
         let results = futures_util::future::join_all(fetches).await;
         for ((_, url), result) in targets.into_iter().zip(results) {
             *url = result?;
@@ -90,7 +94,11 @@ impl ImageFetcher {
             )
         };
         let uri: http::Uri = url.parse().map_err(|_| fail("not a valid URL".into()))?;
-        let host = uri.host().unwrap_or_default().trim_start_matches('[').trim_end_matches(']');
+        let host = uri
+            .host()
+            .unwrap_or_default()
+            .trim_start_matches('[')
+            .trim_end_matches(']');
         if !limits.fetch_allow_private_networks {
             if let Ok(ip) = host.parse::<IpAddr>() {
                 if !is_public(ip) {
@@ -101,8 +109,14 @@ impl ImageFetcher {
         let timeout = Duration::from_millis(limits.fetch_timeout_ms);
         let max = usize::try_from(limits.fetch_max_bytes).unwrap_or(usize::MAX);
         let request = http::Request::get(uri)
-            .header(http::header::ACCEPT, "image/png, image/jpeg, image/gif, image/webp")
-            .header(http::header::USER_AGENT, concat!("quarry/", env!("CARGO_PKG_VERSION")))
+            .header(
+                http::header::ACCEPT,
+                "image/png, image/jpeg, image/gif, image/webp",
+            )
+            .header(
+                http::header::USER_AGENT,
+                concat!("quarry/", env!("CARGO_PKG_VERSION")),
+            )
             .body(Empty::new())
             .map_err(|e| fail(e.to_string()))?;
         let work = async {
@@ -114,7 +128,9 @@ impl ImageFetcher {
             .map_err(|e| fail(root_cause(&e)))?;
             let status = response.status();
             if status.is_redirection() {
-                return Err(fail(format!("the server answered {status}; redirects are not followed")));
+                return Err(fail(format!(
+                    "the server answered {status}; redirects are not followed"
+                )));
             }
             if !status.is_success() {
                 return Err(fail(format!("the server answered {status}")));
@@ -123,13 +139,21 @@ impl ImageFetcher {
                 .headers()
                 .get(http::header::CONTENT_TYPE)
                 .and_then(|v| v.to_str().ok())
-                .map(|v| v.split(';').next().unwrap_or_default().trim().to_ascii_lowercase());
+                .map(|v| {
+                    v.split(';')
+                        .next()
+                        .unwrap_or_default()
+                        .trim()
+                        .to_ascii_lowercase()
+                });
             let bytes = Limited::new(response.into_body(), max)
                 .collect()
                 .await
                 .map_err(|e| {
                     if e.is::<http_body_util::LengthLimitError>() {
-                        fail(format!("the image is larger than fetch_max_bytes ({max} bytes)"))
+                        fail(format!(
+                            "the image is larger than fetch_max_bytes ({max} bytes)"
+                        ))
                     } else {
                         fail(e.to_string())
                     }
@@ -146,9 +170,12 @@ impl ImageFetcher {
                 base64::engine::general_purpose::STANDARD.encode(&bytes)
             ))
         };
-        tokio::time::timeout(timeout, work)
-            .await
-            .map_err(|_| fail(format!("no complete answer within {} ms", timeout.as_millis())))?
+        tokio::time::timeout(timeout, work).await.map_err(|_| {
+            fail(format!(
+                "no complete answer within {} ms",
+                timeout.as_millis()
+            ))
+        })?
     }
 }
 
@@ -274,8 +301,18 @@ mod tests {
     #[test]
     fn private_and_special_addresses_are_not_public() {
         for ip in [
-            "127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "0.0.0.0",
-            "100.64.0.1", "255.255.255.255", "::1", "fe80::1", "fd00:ec2::254", "::ffff:127.0.0.1",
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "0.0.0.0",
+            "100.64.0.1",
+            "255.255.255.255",
+            "::1",
+            "fe80::1",
+            "fd00:ec2::254",
+            "::ffff:127.0.0.1",
             "64:ff9b::a9fe:a9fe",
         ] {
             assert!(!is_public(ip.parse().unwrap()), "{ip}");

@@ -48,7 +48,9 @@ fn image_request(url: &str) -> String {
 }
 
 fn fetch_config(extra: &str) -> String {
-    chat_config(&format!("              quarry:\n                fetch_image_urls: true\n{extra}"))
+    chat_config(&format!(
+        "              quarry:\n                fetch_image_urls: true\n{extra}"
+    ))
 }
 
 #[tokio::test]
@@ -56,7 +58,10 @@ async fn data_urls_become_image_blocks() {
     let h = Harness::start(&chat_config("")).await;
     let b64 = base64::engine::general_purpose::STANDARD.encode(PNG);
     let (status, _, body) = h
-        .post("/v1/chat/completions", &image_request(&format!("data:image/png;base64,{b64}")))
+        .post(
+            "/v1/chat/completions",
+            &image_request(&format!("data:image/png;base64,{b64}")),
+        )
         .await;
     assert_eq!(status, 200, "{body}");
     let sent = h.last_upstream_json();
@@ -70,7 +75,12 @@ async fn data_urls_become_image_blocks() {
 async fn remote_urls_are_refused_unless_the_route_fetches_them() {
     let h = Harness::start(&chat_config("")).await;
     let url = image_server(PNG, "image/png").await;
-    let (status, _, body) = h.post("/v1/chat/completions", &image_request(&format!("{url}/cat.png"))).await;
+    let (status, _, body) = h
+        .post(
+            "/v1/chat/completions",
+            &image_request(&format!("{url}/cat.png")),
+        )
+        .await;
     assert_eq!(status, 400, "{body}");
     let v: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(v["error"]["param"], "messages[0].content[1]");
@@ -79,9 +89,17 @@ async fn remote_urls_are_refused_unless_the_route_fetches_them() {
 
 #[tokio::test]
 async fn a_fetching_route_sends_the_bytes_to_bedrock() {
-    let h = Harness::start(&fetch_config("                fetch_allow_private_networks: true\n")).await;
+    let h = Harness::start(&fetch_config(
+        "                fetch_allow_private_networks: true\n",
+    ))
+    .await;
     let url = image_server(PNG, "image/png").await;
-    let (status, _, body) = h.post("/v1/chat/completions", &image_request(&format!("{url}/cat.png"))).await;
+    let (status, _, body) = h
+        .post(
+            "/v1/chat/completions",
+            &image_request(&format!("{url}/cat.png")),
+        )
+        .await;
     assert_eq!(status, 200, "{body}");
     let sent = h.last_upstream_json();
     let b64 = base64::engine::general_purpose::STANDARD.encode(PNG);
@@ -95,10 +113,19 @@ async fn a_fetching_route_sends_the_bytes_to_bedrock() {
 async fn the_ssrf_guard_refuses_private_addresses_by_default() {
     let h = Harness::start(&fetch_config("")).await;
     let url = image_server(PNG, "image/png").await; // 127.0.0.1
-    for target in [format!("{url}/cat.png"), "http://169.254.169.254/latest/meta-data/".to_owned(), "http://localhost:9/x.png".to_owned()] {
-        let (status, _, body) = h.post("/v1/chat/completions", &image_request(&target)).await;
+    for target in [
+        format!("{url}/cat.png"),
+        "http://169.254.169.254/latest/meta-data/".to_owned(),
+        "http://localhost:9/x.png".to_owned(),
+    ] {
+        let (status, _, body) = h
+            .post("/v1/chat/completions", &image_request(&target))
+            .await;
         assert_eq!(status, 400, "{target}: {body}");
-        assert!(body.contains("could not fetch the image at messages[0].content[1]"), "{body}");
+        assert!(
+            body.contains("could not fetch the image at messages[0].content[1]"),
+            "{body}"
+        );
     }
     assert!(h.upstream().is_empty());
 }
@@ -110,11 +137,21 @@ async fn non_images_and_oversized_images_are_refused() {
     ))
     .await;
     let html = image_server(b"<html>hello</html>", "text/html").await;
-    let (status, _, body) = h.post("/v1/chat/completions", &image_request(&format!("{html}/"))).await;
+    let (status, _, body) = h
+        .post("/v1/chat/completions", &image_request(&format!("{html}/")))
+        .await;
     assert_eq!(status, 400);
-    assert!(body.contains("not a PNG, JPEG, GIF or WebP image"), "{body}");
+    assert!(
+        body.contains("not a PNG, JPEG, GIF or WebP image"),
+        "{body}"
+    );
     let png = image_server(PNG, "image/png").await;
-    let (status, _, body) = h.post("/v1/chat/completions", &image_request(&format!("{png}/big.png"))).await;
+    let (status, _, body) = h
+        .post(
+            "/v1/chat/completions",
+            &image_request(&format!("{png}/big.png")),
+        )
+        .await;
     assert_eq!(status, 400);
     assert!(body.contains("larger than fetch_max_bytes"), "{body}");
 }

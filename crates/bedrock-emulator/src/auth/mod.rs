@@ -77,11 +77,13 @@ impl Authenticator {
         }
     }
 
-    /// Decide whether `request`, signed for `service`, may proceed.
+    /// Decide whether `request`, signed for `service`, may proceed. Without `allow_bearer`
+    /// (the agent runtime) a `Bearer` header is just an unsupported authorization type.
     pub(crate) fn authenticate(
         &self,
         request: &RequestView<'_>,
         service: &str,
+        allow_bearer: bool,
     ) -> Result<AuthOutcome, ApiError> {
         let Some(value) = request.headers.get(AUTHORIZATION) else {
             return if self.verify {
@@ -103,7 +105,7 @@ impl Authenticator {
                 ))
             }
         };
-        if let Some(token) = case_insensitive_strip(value, "Bearer ") {
+        if let Some(token) = case_insensitive_strip(value, "Bearer ").filter(|_| allow_bearer) {
             let token = token.trim();
             if self.bearer_tokens.iter().any(|t| t == token) {
                 return Ok(AuthOutcome::Bearer);
@@ -137,6 +139,13 @@ impl Authenticator {
         )?;
         Ok(AuthOutcome::SigV4Valid)
     }
+}
+
+/// The region of a SigV4 `Authorization` header's credential scope.
+pub(crate) fn signing_region(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(AUTHORIZATION)?.to_str().ok()?;
+    let parsed = sigv4::parse_authorization(value).ok()?;
+    Some(parsed.region.to_owned())
 }
 
 /// Access key ID and signed header names of a SigV4 `Authorization` header, for the recorder.
@@ -186,11 +195,11 @@ mod tests {
     fn missing_authorization_is_refused_only_when_verifying() {
         let headers = HeaderMap::new();
         assert_eq!(
-            code(authenticator(true).authenticate(&view(&headers), "bedrock")),
+            code(authenticator(true).authenticate(&view(&headers), "bedrock", true)),
             "MissingAuthenticationTokenException"
         );
         assert_eq!(
-            authenticator(false).authenticate(&view(&headers), "bedrock"),
+            authenticator(false).authenticate(&view(&headers), "bedrock", true),
             Ok(AuthOutcome::NotChecked)
         );
     }
@@ -200,14 +209,38 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.insert(AUTHORIZATION, HeaderValue::from_static("Bearer ABSKtoken"));
         assert_eq!(
-            authenticator(true).authenticate(&view(&headers), "bedrock"),
+            authenticator(true).authenticate(&view(&headers), "bedrock", true),
             Ok(AuthOutcome::Bearer)
         );
         headers.insert(AUTHORIZATION, HeaderValue::from_static("bearer ABSKother"));
         assert_eq!(
-            code(authenticator(true).authenticate(&view(&headers), "bedrock")),
+            code(authenticator(true).authenticate(&view(&headers), "bedrock", true)),
             "UnrecognizedClientException"
         );
+    }
+
+    #[test]
+    fn bearer_tokens_are_refused_where_only_sigv4_is_allowed() {
+        let mut headers = HeaderMap::new();
+        headers.insert(AUTHORIZATION, HeaderValue::from_static("Bearer ABSKtoken"));
+        let error = authenticator(true)
+            .authenticate(&view(&headers), "bedrock", false)
+            .unwrap_err();
+        assert_eq!(error.code.name(), "IncompleteSignatureException");
+        assert_eq!(
+            authenticator(false).authenticate(&view(&headers), "bedrock", false),
+            Ok(AuthOutcome::NotChecked)
+        );
+    }
+
+    #[test]
+    fn the_signing_region_comes_from_the_scope() {
+        let mut headers = HeaderMap::new();
+        assert_eq!(signing_region(&headers), None);
+        headers.insert(AUTHORIZATION, HeaderValue::from_static(
+            "AWS4-HMAC-SHA256 Credential=AKID/20250115/eu-west-3/bedrock/aws4_request, SignedHeaders=host;x-amz-date, Signature=00",
+        ));
+        assert_eq!(signing_region(&headers).as_deref(), Some("eu-west-3"));
     }
 
     #[test]
@@ -217,7 +250,7 @@ mod tests {
             "AWS4-HMAC-SHA256 Credential=AKIDUNKNOWN/20250115/us-east-1/bedrock/aws4_request, SignedHeaders=host;x-amz-date, Signature=00",
         ));
         let error = authenticator(true)
-            .authenticate(&view(&headers), "bedrock")
+            .authenticate(&view(&headers), "bedrock", true)
             .unwrap_err();
         assert_eq!(error.code.name(), "UnrecognizedClientException");
         assert_eq!(error.message, INVALID_TOKEN);
@@ -231,7 +264,7 @@ mod tests {
             HeaderValue::from_static("Basic dXNlcjpwYXNz"),
         );
         assert_eq!(
-            code(authenticator(true).authenticate(&view(&headers), "bedrock")),
+            code(authenticator(true).authenticate(&view(&headers), "bedrock", true)),
             "IncompleteSignatureException"
         );
     }

@@ -39,6 +39,14 @@ pub(super) enum MediaBlock {
     Document(Value),
 }
 
+/// `s` without `prefix`, compared ASCII-case-insensitively (URL schemes are).
+fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = s.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| s.get(prefix.len()..))
+        .flatten()
+}
+
 /// `data:<mime>[;…];base64,<data>` split into its MIME type and payload.
 struct DataUrl<'a> {
     mime: &'a str,
@@ -51,11 +59,7 @@ fn data_url<'a>(
     url: &'a str,
     param: &dyn Fn() -> String,
 ) -> Result<Option<DataUrl<'a>>, TranslateError> {
-    let Some(rest) = url
-        .get(..5)
-        .filter(|p| p.eq_ignore_ascii_case("data:"))
-        .map(|_| &url[5..])
-    else {
+    let Some(rest) = strip_prefix_ignore_case(url, "data:") else {
         return Ok(None);
     };
     let Some((header, data)) = rest.split_once(',') else {
@@ -138,8 +142,9 @@ fn image_format(mime: &str) -> Option<&'static str> {
 
 /// An `image_url` part as an `image` block.
 pub(super) fn image(url: &str, param: &dyn Fn() -> String) -> Result<ImageBlock, TranslateError> {
-    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
-    if lower.starts_with("http://") || lower.starts_with("https://") {
+    if strip_prefix_ignore_case(url, "http://").is_some()
+        || strip_prefix_ignore_case(url, "https://").is_some()
+    {
         return Err(TranslateError::at(param(), REMOTE_IMAGE));
     }
     let Some(data) = data_url(url, param)? else {

@@ -69,6 +69,15 @@ pub enum Family {
     Unknown,
 }
 
+/// Where a family reads `top_k` (Converse's `inferenceConfig` has no such field).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TopKField {
+    /// `additionalModelRequestFields.<key>` (Claude and Mistral `top_k`, Cohere `k`).
+    Key(&'static str),
+    /// `additionalModelRequestFields.inferenceConfig.topK` (Nova).
+    NovaInferenceConfig,
+}
+
 /// Resolves a model ID, inference profile or ARN to its family.
 pub fn family(model_id: &str) -> Family {
     let Some(id) = base_id(model_id) else {
@@ -219,6 +228,18 @@ impl Family {
                 c.at_least(4, 5) || (c.tier == ClaudeTier::Opus && c.at_least(4, 1))
             }
             _ => false,
+        }
+    }
+
+    /// How the family takes `top_k` through `additionalModelRequestFields`, if at all.
+    pub fn top_k_field(self) -> Option<TopKField> {
+        match self {
+            Family::Anthropic(_) | Family::Mistral | Family::Unknown | Family::Other => {
+                Some(TopKField::Key("top_k"))
+            }
+            Family::CohereCommandR => Some(TopKField::Key("k")),
+            Family::NovaV1 | Family::Nova2 => Some(TopKField::NovaInferenceConfig),
+            _ => None,
         }
     }
 

@@ -17,7 +17,7 @@ use quarry_openai::chat::{ChatRequest, Stop};
 use quarry_openai::completions::CompletionRequest;
 use serde_json::{Map, Value};
 
-use super::family::{family, Family};
+use super::family::{family, Family, TopKField};
 use super::messages::map_messages;
 use super::structured::{self, Plan};
 use super::{cache, passthrough, reasoning, tools, ChatDefaults, TranslateError};
@@ -107,9 +107,14 @@ fn chat(
             "logprobs is not supported: Bedrock does not return token log probabilities",
         ));
     }
+    refuse_unsupported_sampling(
+        req.frequency_penalty.as_ref(),
+        req.presence_penalty.as_ref(),
+        req.logit_bias.as_ref(),
+    )?;
     if req.top_logprobs.is_some_and(|n| n > 0) {
         return Err(TranslateError::at(
-            "logprobs",
+            "top_logprobs",
             "top_logprobs is not supported: Bedrock does not return token log probabilities",
         ));
     }
@@ -188,6 +193,11 @@ fn completion(
             format!("n must be 1 (got {n}): Bedrock returns one choice per request"),
         ));
     }
+    refuse_unsupported_sampling(
+        req.extra.get("frequency_penalty"),
+        req.extra.get("presence_penalty"),
+        req.extra.get("logit_bias"),
+    )?;
     if let Some(b) = req.best_of.filter(|&b| b > 1) {
         return Err(TranslateError::at(
             "best_of",
@@ -274,6 +284,42 @@ fn prompt_text(prompt: Option<&Value>) -> Result<&str, TranslateError> {
     }
 }
 
+/// OpenAI sampling knobs Converse has no equivalent for: a neutral value (0, `{}`) is what
+/// many SDKs and frameworks send by default and is accepted; any other value would silently
+/// change nothing, so it is refused. `seed` is accepted and ignored, as OpenAI itself only
+/// promises best-effort determinism.
+fn refuse_unsupported_sampling(
+    frequency_penalty: Option<&Value>,
+    presence_penalty: Option<&Value>,
+    logit_bias: Option<&Value>,
+) -> Result<(), TranslateError> {
+    for (key, value) in [
+        ("frequency_penalty", frequency_penalty),
+        ("presence_penalty", presence_penalty),
+    ] {
+        match value {
+            None | Some(Value::Null) => {}
+            Some(v) if v.as_f64() == Some(0.0) => {}
+            Some(_) => {
+                return Err(TranslateError::at(
+                    key,
+                    format!(
+                        "{key} is not supported by Bedrock's Converse API (only 0 is accepted)"
+                    ),
+                ))
+            }
+        }
+    }
+    match logit_bias {
+        None | Some(Value::Null) => Ok(()),
+        Some(Value::Object(m)) if m.is_empty() => Ok(()),
+        Some(_) => Err(TranslateError::at(
+            "logit_bias",
+            "logit_bias is not supported by Bedrock's Converse API",
+        )),
+    }
+}
+
 /// Sampling parameters shared by chat and completions.
 struct Sampling<'a> {
     max_tokens: Option<u32>,
@@ -313,16 +359,42 @@ fn finish(
     out.inference_config = (!inference.is_empty()).then_some(inference);
 
     let passthrough_top_k = passthrough::apply(extra, out)?;
-    let top_k = s.top_k.or(passthrough_top_k);
-    if let Some(k) = top_k {
-        out.additional_model_request_fields
-            .get_or_insert_with(Map::new)
-            .insert("top_k".to_owned(), Value::from(k));
-    } else if let Some(k) = defaults.top_k {
+    let client_top_k = s.top_k.or(passthrough_top_k);
+    if let Some(k) = client_top_k.or(defaults.top_k) {
         let fields = out
             .additional_model_request_fields
             .get_or_insert_with(Map::new);
-        fields.entry("top_k").or_insert_with(|| Value::from(k));
+        match target.family.top_k_field() {
+            // A client's value replaces one sent in additionalModelRequestFields; a route
+            // default only fills a gap.
+            Some(TopKField::Key(key)) if client_top_k.is_some() => {
+                fields.insert(key.to_owned(), Value::from(k));
+            }
+            Some(TopKField::Key(key)) => {
+                fields.entry(key).or_insert_with(|| Value::from(k));
+            }
+            Some(TopKField::NovaInferenceConfig) => {
+                let config = fields
+                    .entry("inferenceConfig")
+                    .or_insert_with(|| Value::Object(Map::new()));
+                if let Value::Object(config) = config {
+                    if client_top_k.is_some() || !config.contains_key("topK") {
+                        config.insert("topK".to_owned(), Value::from(k));
+                    }
+                }
+            }
+            // The route's default simply does not apply to a model without top_k.
+            None if client_top_k.is_none() => {}
+            None => {
+                return Err(TranslateError::at(
+                    "top_k",
+                    "this model does not accept top_k on Bedrock",
+                ))
+            }
+        }
+        if fields.is_empty() {
+            out.additional_model_request_fields = None;
+        }
     }
     if let Some(latency) = &defaults.performance_config_latency {
         out.performance_config

@@ -86,6 +86,8 @@ pub struct StreamTranslator {
     trace: Option<Value>,
     additional_fields: Option<Value>,
     text: String,
+    /// Whether `text` is kept (payload logging).
+    keep_text: bool,
     text_mode: TextMode,
     tools: Vec<ToolSlot>,
     /// Real tool calls so far (the next dense index).
@@ -112,6 +114,7 @@ impl StreamTranslator {
             trace: None,
             additional_fields: None,
             text: String::new(),
+            keep_text: false,
             text_mode: TextMode::Pass,
             tools: Vec::new(),
             real_calls: 0,
@@ -122,6 +125,12 @@ impl StreamTranslator {
     /// For a request that emulates `response_format` with the structured-output tool (see
     /// `uses_structured_output_tool`): hold text until the answer's first tool block, so a
     /// preamble never spoils the JSON `content`. Call before the first event.
+    /// Keep the answer's text for [`StreamTranslator::text`] (payload logging). Off by default,
+    /// so a long stream costs no memory beyond the frame in flight.
+    pub fn keep_text(&mut self) {
+        self.keep_text = true;
+    }
+
     pub fn hold_text_for_structured_output(&mut self) {
         if matches!(self.text_mode, TextMode::Pass) && !self.first_content {
             self.text_mode = TextMode::Hold(String::new());
@@ -350,7 +359,9 @@ impl StreamTranslator {
         self.ensure_role(out)?;
         self.first_content = true;
         self.emit_text(out, text)?;
-        self.text.push_str(text);
+        if self.keep_text {
+            self.text.push_str(text);
+        }
         Ok(())
     }
 

@@ -115,11 +115,29 @@ enum Outcome {
     Streaming(Response<RespBody>),
 }
 
-/// The parts of a chat or completions request the pipeline needs beside the translation.
-struct Parsed {
-    model: Option<String>,
-    stream: bool,
-    include_usage: bool,
+/// Settles the model (Kong's pinning rule) and whether to stream (`response_streaming`), and
+/// notes both in the statistics record.
+fn decide(
+    route: &RouteRuntime,
+    record: &mut Record,
+    requested_model: Option<&str>,
+    requested_stream: bool,
+) -> Result<(String, bool), GatewayError> {
+    let model = resolve_model(route, requested_model)?;
+    let stream = match (route.plugin.response_streaming, requested_stream) {
+        (ResponseStreaming::Deny, true) => {
+            return Err(GatewayError::bad_request(
+                "response streaming is not enabled for this LLM",
+                Some("stream".into()),
+            ))
+        }
+        (ResponseStreaming::Always, _) => true,
+        (_, requested) => requested,
+    };
+    record.request_model.clone_from(&model);
+    record.response_model.clone_from(&model);
+    record.streaming = stream;
+    Ok((model, stream))
 }
 
 async fn run(
@@ -158,50 +176,31 @@ async fn run(
 
     let defaults = &route.chat_defaults;
     let bad = |e: translate::TranslateError| GatewayError::bad_request(e.message, e.param);
-    let (parsed, converse) = match mode {
+    // The model and the stream decision come first: the translation depends on both (model
+    // family rules; guardrail fields only ConverseStream takes).
+    let (converse, include_usage) = match mode {
         Mode::Chat => {
             let mut req: ChatRequest = parse_json(&body)?;
+            let (model, stream) = decide(route, record, req.model.as_deref(), req.is_stream())?;
             if let (true, Some(fetcher)) = (route.plugin.quarry.fetch_image_urls, &state.fetcher) {
-                fetcher.inline_images(&mut req, &route.plugin.quarry).await?;
+                fetcher
+                    .inline_images(&mut req, &route.plugin.quarry)
+                    .await?;
             }
-            let converse = translate::converse_from_chat(&req, defaults).map_err(bad)?;
-            (
-                Parsed {
-                    model: req.model.clone(),
-                    stream: req.is_stream(),
-                    include_usage: req.include_usage(),
-                },
-                converse,
-            )
+            let converse = translate::converse_from_chat_for_model(&req, defaults, &model, stream);
+            (converse.map_err(bad)?, req.include_usage())
         }
         Mode::Completion => {
             let req: CompletionRequest = parse_json(&body)?;
-            let converse = translate::converse_from_completion(&req, defaults).map_err(bad)?;
-            (
-                Parsed {
-                    model: req.model.clone(),
-                    stream: req.is_stream(),
-                    include_usage: req.include_usage(),
-                },
-                converse,
-            )
+            let (model, stream) = decide(route, record, req.model.as_deref(), req.is_stream())?;
+            let converse =
+                translate::converse_from_completion_for_model(&req, defaults, &model, stream);
+            (converse.map_err(bad)?, req.include_usage())
         }
     };
-
-    let model = resolve_model(route, parsed.model.as_deref())?;
-    record.request_model = model.clone();
-    record.response_model = model.clone();
-    let stream = match (route.plugin.response_streaming, parsed.stream) {
-        (ResponseStreaming::Deny, true) => {
-            return Err(GatewayError::bad_request(
-                "response streaming is not enabled for this LLM",
-                Some("stream".into()),
-            ))
-        }
-        (ResponseStreaming::Always, _) => true,
-        (_, requested) => requested,
-    };
-    record.streaming = stream;
+    let model = record.request_model.clone();
+    let stream = record.streaming;
+    let structured = translate::uses_structured_output_tool(&converse);
 
     let converse_body = serde_json::to_vec(&converse).map_err(|e| {
         GatewayError::new(
@@ -234,7 +233,13 @@ async fn run(
             Mode::Chat => StreamFormat::Chat,
             Mode::Completion => StreamFormat::Completion,
         };
-        let translator = translate::StreamTranslator::new(format, meta, parsed.include_usage);
+        let mut translator = translate::StreamTranslator::new(format, meta, include_usage);
+        if structured {
+            translator.hold_text_for_structured_output();
+        }
+        if route.plugin.logging.log_payloads {
+            translator.keep_text();
+        }
         let body = TranslatingBody::new(
             upstream.into_body(),
             translator,

@@ -2,17 +2,17 @@
 //! deterministic reply, and its JSON or event-stream rendering.
 
 mod cache;
-mod engine;
-mod guardrail;
-mod media;
+pub(crate) mod engine;
+pub(crate) mod guardrail;
+pub(crate) mod media;
 mod reasoning;
-mod response;
-mod stream;
+pub(crate) mod response;
+pub(crate) mod stream;
 #[cfg(test)]
 mod test_support;
 mod tools;
-mod validate;
-mod wire;
+pub(crate) mod validate;
+pub(crate) mod wire;
 
 pub(crate) use self::cache::PromptCache;
 
@@ -35,7 +35,7 @@ pub(crate) async fn handle(
     ctx: &Ctx<'_>,
     streaming: bool,
 ) -> Result<Response<ResponseBody>, ApiError> {
-    let fault = faults::parse(ctx.model_id);
+    let fault = faults::parse(ctx.label);
     let delay = match &fault {
         Some(Fault::Error(error)) => return Err(error.clone()),
         Some(Fault::Garbage) => {
@@ -46,18 +46,18 @@ pub(crate) async fn handle(
         }
         Some(Fault::Slow(delay)) => *delay,
         Some(Fault::Stream(_)) => Duration::ZERO,
-        None if !model_id::is_valid(ctx.model_id) => {
+        None if !model_id::is_valid(ctx.label) => {
             return Err(ApiError::validation(INVALID_MODEL))
         }
         None => Duration::ZERO,
     };
     let request = validate::parse(ctx.body)?;
     let call = Call {
-        model_id: ctx.model_id,
+        model_id: ctx.label,
         streaming,
     };
     validate::validate(&request, call)?;
-    let reply = engine::reply(&request, ctx.prompt_cache);
+    let reply = engine::reply(&request, &ctx.stores.prompt_cache);
 
     if streaming {
         let frames = match fault {

@@ -53,6 +53,19 @@ fn wrapped_or_unpadded_base64_is_normalised() {
         out["messages"][0]["content"][0],
         json!({"image": {"format": "png", "source": {"bytes": PNG}}})
     );
+    // Schemes and types are case-insensitive.
+    let out = converse(user(json!([image_part(&format!(
+        "DATA:Image/PNG;BASE64,{PNG}"
+    ))])));
+    assert_eq!(
+        out["messages"][0]["content"][0],
+        json!({"image": {"format": "png", "source": {"bytes": PNG}}})
+    );
+    refused(
+        user(json!([image_part("HTTPS://x/y.png")])),
+        "messages[0].content[0]",
+        "remote image URLs are not fetched by this route; send the image as a data: URL (base64)",
+    );
 }
 
 #[test]

@@ -90,7 +90,9 @@ fn run_stream(mut t: StreamTranslator, events: &[(&str, &str)]) -> (String, Stre
 }
 
 fn chat_stream(include_usage: bool) -> StreamTranslator {
-    StreamTranslator::new(StreamFormat::Chat, meta(), include_usage)
+    let mut t = StreamTranslator::new(StreamFormat::Chat, meta(), include_usage);
+    t.keep_text();
+    t
 }
 
 /// `data: <chat chunk>\n\n` with the test stream's id, created and model.

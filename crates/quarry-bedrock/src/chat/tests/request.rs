@@ -3,8 +3,8 @@
 use quarry_openai::chat::ChatRequest;
 use serde_json::json;
 
-use super::{converse, converse_with, refused};
-use crate::chat::{converse_from_chat, ChatDefaults};
+use super::{converse, converse_for, converse_with, refused, refused_for};
+use crate::chat::{converse_from_chat, converse_from_chat_for_model, ChatDefaults};
 
 #[test]
 fn golden_conversation_with_system_prompt_and_sampling() {
@@ -329,11 +329,29 @@ fn choices_and_logprobs_are_refused() {
     );
     refused(
         base(json!({"top_logprobs": 3})),
-        "logprobs",
+        "top_logprobs",
         "top_logprobs is not supported: Bedrock does not return token log probabilities",
     );
     // The harmless forms pass.
     converse(base(json!({"n": 1, "logprobs": false, "top_logprobs": 0})));
+    converse(base(
+        json!({"frequency_penalty": 0, "presence_penalty": 0.0, "logit_bias": {}, "seed": 7}),
+    ));
+    refused(
+        base(json!({"frequency_penalty": 0.5})),
+        "frequency_penalty",
+        "frequency_penalty is not supported by Bedrock's Converse API (only 0 is accepted)",
+    );
+    refused(
+        base(json!({"presence_penalty": -1})),
+        "presence_penalty",
+        "presence_penalty is not supported by Bedrock's Converse API (only 0 is accepted)",
+    );
+    refused(
+        base(json!({"logit_bias": {"123": 5}})),
+        "logit_bias",
+        "logit_bias is not supported by Bedrock's Converse API",
+    );
 }
 
 #[test]
@@ -348,7 +366,7 @@ fn bedrock_fields_pass_through_and_unknown_fields_are_ignored() {
         "promptVariables": {"topic": {"text": "cats"}},
         "serviceTier": {"type": "flex"},
         "outputConfig": {"effort": "low"},
-        "frequency_penalty": 0.5,
+        "frequency_penalty": 0,
         "user": "u-1",
         "seed": 7,
         "reasoning_effort": "low",
@@ -434,4 +452,48 @@ fn malformed_passthrough_fields_are_refused_by_path() {
         "extra_body.top_k",
         "top_k must be a non-negative integer",
     );
+}
+
+#[test]
+fn top_k_goes_where_each_family_reads_it() {
+    let base = |extra: serde_json::Value| {
+        let mut req = json!({"messages": [{"role": "user", "content": "hi"}]});
+        req.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        req
+    };
+    let req = || base(json!({"top_k": 5}));
+    assert_eq!(
+        converse_for("anthropic.claude-3-haiku-20240307-v1:0", req())
+            ["additionalModelRequestFields"],
+        json!({"top_k": 5})
+    );
+    assert_eq!(
+        converse_for("us.amazon.nova-pro-v1:0", req())["additionalModelRequestFields"],
+        json!({"inferenceConfig": {"topK": 5}})
+    );
+    assert_eq!(
+        converse_for("cohere.command-r-plus-v1:0", req())["additionalModelRequestFields"],
+        json!({"k": 5})
+    );
+    refused_for(
+        "meta.llama3-1-70b-instruct-v1:0",
+        req(),
+        "top_k",
+        "this model does not accept top_k on Bedrock",
+    );
+    // A route default does not apply to a model without top_k: nothing is sent, nothing fails.
+    let parsed: ChatRequest = serde_json::from_value(base(json!({}))).unwrap();
+    let defaults = ChatDefaults {
+        top_k: Some(9),
+        ..ChatDefaults::default()
+    };
+    let out =
+        converse_from_chat_for_model(&parsed, &defaults, "meta.llama3-1-70b-instruct-v1:0", false)
+            .unwrap();
+    assert!(serde_json::to_value(out)
+        .unwrap()
+        .get("additionalModelRequestFields")
+        .is_none());
 }

@@ -36,6 +36,7 @@ fn run(
     events: &[(&str, String)],
 ) -> (String, StreamTranslator) {
     let mut t = StreamTranslator::new(format, meta(), include_usage);
+    t.keep_text();
     let mut out = BytesMut::new();
     for (event_type, payload) in events {
         t.on_event(event_type, payload.as_bytes(), &mut out)
@@ -375,4 +376,23 @@ fn text_after_a_tool_call_keeps_flowing() {
     .concat();
     assert_eq!(sse, expected);
     assert_eq!(t.text(), "First. Then.");
+}
+
+#[test]
+fn text_is_only_kept_when_asked_for() {
+    let mut t = StreamTranslator::new(StreamFormat::Chat, meta(), false);
+    let mut out = BytesMut::new();
+    t.on_event("messageStart", br#"{"role":"assistant"}"#, &mut out)
+        .unwrap();
+    t.on_event(
+        "contentBlockDelta",
+        br#"{"contentBlockIndex":0,"delta":{"text":"Hello"}}"#,
+        &mut out,
+    )
+    .unwrap();
+    assert_eq!(t.text(), "", "nothing is retained without payload logging");
+    assert!(
+        String::from_utf8_lossy(&out).contains("Hello"),
+        "the text still streams"
+    );
 }
