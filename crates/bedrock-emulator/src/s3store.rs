@@ -92,6 +92,11 @@ impl S3Store {
         self.get(bucket, key).map(|o| o.body)
     }
 
+    /// [`delete`](Self::delete) by URI.
+    pub(crate) fn delete_uri(&self, uri: &str) -> bool {
+        parse_uri(uri).is_some_and(|(bucket, key)| self.delete(bucket, key))
+    }
+
     /// The `s3://` URIs of the objects under the URI prefix `uri`, in key order.
     pub(crate) fn list_uri(&self, uri: &str) -> Vec<String> {
         let Some((bucket, prefix)) = parse_uri(uri) else {

@@ -104,6 +104,11 @@ impl Emulator {
             .put_uri(uri, body.into(), None, std::time::SystemTime::now())
     }
 
+    /// Remove the object at `uri`; true when it existed.
+    pub fn delete_s3_object(&self, uri: &str) -> bool {
+        self.state.stores.s3.delete_uri(uri)
+    }
+
     /// The URIs of the stored objects under the URI prefix `uri`, in key order.
     pub fn s3_objects(&self, uri: &str) -> Vec<String> {
         self.state.stores.s3.list_uri(uri)

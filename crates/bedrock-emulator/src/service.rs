@@ -128,7 +128,7 @@ async fn dispatch(
 ) -> Result<Response<ResponseBody>, ApiError> {
     match operation.service() {
         Service::Runtime => runtime::dispatch(operation, ctx).await,
-        Service::AgentRuntime => agent::dispatch(operation, ctx),
+        Service::AgentRuntime => agent::dispatch(operation, ctx).await,
         Service::Control => control::dispatch(operation, ctx),
     }
 }

@@ -1,14 +1,16 @@
 //! Calling Bedrock: endpoint, signing, sending and error mapping for every capability.
 //!
-//! Capabilities hand over an operation, a model ID and the translated body; this module adds
-//! the only headers Quarry signs (`host`, `content-type`, `x-amz-date`, and the session token
-//! when there is one), sends through the pooled client and turns a non-2xx answer into a
-//! [`GatewayError`] carrying Bedrock's status and exception name.
+//! Capabilities hand over an operation, a model ID and the translated body ([`call_model`]);
+//! this module adds the only headers Quarry signs (`host`, `content-type`, `x-amz-date`, and
+//! the session token when there is one), sends through the pooled client and turns a non-2xx
+//! answer into a [`GatewayError`] carrying Bedrock's status and exception name. The native
+//! relay uses the layer below, [`send_signed`]: any service, method, path and signed headers,
+//! and Bedrock's answer as it is.
 
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
-use http::{header, HeaderValue, Method, Request, Response};
+use http::{header, HeaderName, HeaderValue, Method, Request, Response};
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
 use quarry_bedrock::endpoint::{self, Service};
@@ -20,7 +22,7 @@ use crate::state::{RouteRuntime, State};
 use crate::upstream;
 
 /// Largest error body read from Bedrock; error messages are small.
-const MAX_ERROR_BODY: usize = 64 * 1024;
+pub const MAX_ERROR_BODY: usize = 64 * 1024;
 /// Largest successful non-streaming body read from Bedrock.
 pub const MAX_RESPONSE_BODY: usize = 64 * 1024 * 1024;
 
@@ -33,11 +35,65 @@ pub struct ModelCall<'a> {
     pub body: Bytes,
 }
 
+/// One signed call to any of the three Bedrock services.
+pub struct Target<'a> {
+    pub service: Service,
+    pub method: Method,
+    /// Path and query as they go on the wire: every label percent-encoded once, the query
+    /// RFC 3986-encoded. The signer encodes the path again for the canonical request.
+    pub path_and_query: &'a str,
+    /// Headers sent and signed besides `host`, `x-amz-date` and the session token; names in
+    /// lower case, each at most once.
+    pub headers_to_sign: &'a [(&'a str, &'a str)],
+    /// Sent and signed byte for byte.
+    pub body: Bytes,
+    /// The region of an ARN in the path, already validated with `endpoint::arn_region`.
+    pub arn_region: Option<&'a str>,
+}
+
 /// Signs and sends `call`; returns the response head when Bedrock answered 2xx.
 pub async fn call_model(
     state: &State,
     route: &RouteRuntime,
     call: ModelCall<'_>,
+) -> Result<Response<Incoming>, GatewayError> {
+    let path = endpoint::model_path(call.model, call.operation).map_err(|e| {
+        GatewayError::bad_request(
+            format!("model '{}' is not usable: {e}", call.model.escape_debug()),
+            Some("model".into()),
+        )
+    })?;
+    let arn_region = endpoint::arn_region(call.model).map_err(|e| {
+        GatewayError::bad_request(
+            format!("model '{}' is not usable: {e}", call.model.escape_debug()),
+            Some("model".into()),
+        )
+    })?;
+    let response = send_signed(
+        state,
+        route,
+        Target {
+            service: Service::Runtime,
+            method: Method::POST,
+            path_and_query: &path,
+            headers_to_sign: &[("content-type", "application/json")],
+            body: call.body,
+            arn_region,
+        },
+    )
+    .await?;
+    if response.status().is_success() {
+        return Ok(response);
+    }
+    Err(read_error(response, route.read_timeout).await)
+}
+
+/// Signs `target` with the route's credentials and sends it through the pooled client.
+/// Returns Bedrock's response whatever its status: callers decide what an error becomes.
+pub async fn send_signed(
+    state: &State,
+    route: &RouteRuntime,
+    target: Target<'_>,
 ) -> Result<Response<Incoming>, GatewayError> {
     let credentials = route.credentials.credentials.as_ref().ok_or_else(|| {
         GatewayError::new(
@@ -49,19 +105,6 @@ pub async fn call_model(
             ),
         )
     })?;
-    let path = endpoint::model_path(call.model, call.operation).map_err(|e| {
-        GatewayError::bad_request(
-            format!("model '{}' is not usable: {e}", call.model.escape_debug()),
-            Some("model".into()),
-        )
-    })?;
-    let model_param = || Some("model".to_owned());
-    let arn_region = endpoint::arn_region(call.model).map_err(|e| {
-        GatewayError::bad_request(
-            format!("model '{}' is not usable: {e}", call.model.escape_debug()),
-            model_param(),
-        )
-    })?;
     let no_region = || {
         GatewayError::new(
             Kind::UpstreamConfig,
@@ -71,19 +114,20 @@ pub async fn call_model(
             ),
         )
     };
+    let (base_url, custom_endpoint) = route.endpoint(target.service);
     // An ARN from another region is served by that region's endpoint and signed for it —
     // unless the route talks to a custom endpoint, which verifies its own region.
-    let (base, region) = match arn_region {
-        Some(r) if !route.custom_endpoint && route.region.as_deref() != Some(r) => (
-            endpoint::base_url(Service::Runtime, r, None, &|_| None),
+    let (base, region) = match target.arn_region {
+        Some(r) if !custom_endpoint && route.region.as_deref() != Some(r) => (
+            endpoint::base_url(target.service, r, None, &|_| None),
             r.to_owned(),
         ),
         _ => (
-            route.runtime_url.clone().ok_or_else(no_region)?,
+            base_url.ok_or_else(no_region)?.to_owned(),
             route.region.clone().ok_or_else(no_region)?,
         ),
     };
-    let url = format!("{base}{path}");
+    let url = format!("{base}{}", target.path_and_query);
     let authority = endpoint::authority(&url)
         .ok_or_else(|| {
             GatewayError::new(
@@ -95,10 +139,10 @@ pub async fn call_model(
 
     let signature = sign_v4(
         &ToSign {
-            method: "POST",
+            method: target.method.as_str(),
             url: &url,
-            headers: &[("content-type", "application/json")],
-            body: &call.body,
+            headers: target.headers_to_sign,
+            body: &target.body,
         },
         credentials,
         &region,
@@ -108,13 +152,12 @@ pub async fn call_model(
     .map_err(|e| GatewayError::new(Kind::Internal, e.to_string()))?;
 
     let mut request = Request::builder()
-        .method(Method::POST)
+        .method(target.method)
         .uri(&url)
         .header(header::HOST, authority)
-        .header(header::CONTENT_TYPE, "application/json")
         .header(header::USER_AGENT, USER_AGENT)
         .header("x-amz-date", signature.x_amz_date)
-        .body(Full::new(call.body))
+        .body(Full::new(target.body))
         .map_err(|e| {
             GatewayError::new(
                 Kind::Internal,
@@ -122,6 +165,14 @@ pub async fn call_model(
             )
         })?;
     let headers = request.headers_mut();
+    for (name, value) in target.headers_to_sign {
+        let name = HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| GatewayError::new(Kind::Internal, "a signed header name is invalid"))?;
+        let value = HeaderValue::from_str(value).map_err(|_| {
+            GatewayError::bad_request(format!("header '{name}' has an invalid value"), None)
+        })?;
+        headers.insert(name, value);
+    }
     headers.insert(
         header::AUTHORIZATION,
         HeaderValue::from_str(&signature.authorization)
@@ -136,11 +187,7 @@ pub async fn call_model(
     }
 
     let client = &state.clients[route.client];
-    let response = upstream::send(client, request, route.read_timeout).await?;
-    if response.status().is_success() {
-        return Ok(response);
-    }
-    Err(read_error(response, route.read_timeout).await)
+    upstream::send(client, request, route.read_timeout).await
 }
 
 async fn read_error(response: Response<Incoming>, timeout: Duration) -> GatewayError {

@@ -175,6 +175,48 @@ impl GatewayError {
     }
 }
 
+impl GatewayError {
+    /// The exception name (`x-amzn-ErrorType`) and status of this error in Bedrock's own
+    /// shape, for routes with `llm_format: bedrock`. AWS SDKs read the code from the header and
+    /// raise the matching modelled exception where the operation declares one; Bedrock's own
+    /// names are used wherever one fits.
+    pub fn bedrock_code_and_status(&self) -> (String, StatusCode) {
+        let code = match &self.kind {
+            Kind::BadRequest { .. } | Kind::PayloadTooLarge | Kind::MethodNotAllowed => {
+                "ValidationException"
+            }
+            // What AWS answers for a path that names no operation.
+            Kind::NoRoute | Kind::NotImplemented => "UnknownOperationException",
+            Kind::Upstream(e) => return (e.code.clone(), self.status()),
+            Kind::Unreachable => "ServiceUnavailableException",
+            Kind::Timeout => "ModelTimeoutException",
+            Kind::BadUpstreamResponse | Kind::UpstreamConfig | Kind::Internal => {
+                "InternalServerException"
+            }
+        };
+        (code.to_owned(), self.status())
+    }
+
+    /// The response in Bedrock's error shape: status, `x-amzn-ErrorType: <Code>` and
+    /// `{"message": ...}`.
+    pub fn into_bedrock_response(self) -> Response<RespBody> {
+        let (code, status) = self.bedrock_code_and_status();
+        let body = serde_json::to_vec(&serde_json::json!({ "message": self.message }))
+            .unwrap_or_default();
+        let mut response = Response::new(full(Bytes::from(body)));
+        *response.status_mut() = status;
+        let headers = response.headers_mut();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        if let Ok(v) = HeaderValue::from_str(&code) {
+            headers.insert("x-amzn-errortype", v);
+        }
+        response
+    }
+}
+
 impl std::fmt::Display for GatewayError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}: {}", self.label(), self.message)

@@ -11,6 +11,7 @@ use quarry_config::{LlmFormat, RouteType};
 use crate::auth;
 use crate::body::RespBody;
 use crate::capabilities::chat::{self, Mode};
+use crate::capabilities::native;
 use crate::error::{GatewayError, Kind};
 use crate::state::State;
 
@@ -33,18 +34,35 @@ pub async fn handle(state: Arc<State>, mut request: Request<Incoming>) -> Respon
         Ok(consumer) => consumer,
         Err(refused) => return refused.into_response(),
     };
-    auth::scope(consumer, dispatch(state, matched.route, request, started)).await
+    auth::scope(
+        consumer,
+        dispatch(state, matched.route, matched.matched_len, request, started),
+    )
+    .await
 }
 
-/// The route's capability handler (Kong's ai-proxy phase).
+/// The route's capability handler (Kong's ai-proxy phase). `matched_len` is how much of the
+/// path the route's prefix covered (the native relay reads the operation path after it).
 async fn dispatch(
     state: Arc<State>,
     route_index: usize,
+    matched_len: usize,
     request: Request<Incoming>,
     started: Instant,
 ) -> Response<RespBody> {
     let route = &state.routes[route_index];
     match (route.plugin.llm_format, route.plugin.route_type) {
+        // Native Bedrock on any route type (Kong requires llm/v1/chat; Quarry does not).
+        (LlmFormat::Bedrock, _) => {
+            native::handle(
+                Arc::clone(&state),
+                route_index,
+                request,
+                matched_len,
+                started,
+            )
+            .await
+        }
         (LlmFormat::Openai, RouteType::Chat) => {
             chat::handle(
                 Arc::clone(&state),

@@ -47,6 +47,28 @@ pub struct RouteRuntime {
     /// `AWS_ENDPOINT_URL*`, `--emulator`): an ARN's region then changes neither the host nor
     /// the signing region, which must match what that endpoint verifies.
     pub custom_endpoint: bool,
+    /// bedrock-agent-runtime base URL (native Rerank, RetrieveAndGenerate), resolved like
+    /// `runtime_url` except that `upstream_url` is a runtime-only option.
+    pub agent_runtime_url: Option<String>,
+    /// Control-plane (`bedrock`) base URL (native model invocation jobs), resolved likewise.
+    pub control_url: Option<String>,
+    /// `custom_endpoint` for the agent runtime and the control plane.
+    pub custom_agent_runtime_endpoint: bool,
+    pub custom_control_endpoint: bool,
+}
+
+impl RouteRuntime {
+    /// The base URL of `service` and whether it is a custom endpoint (see `custom_endpoint`).
+    pub fn endpoint(&self, service: Service) -> (Option<&str>, bool) {
+        match service {
+            Service::Runtime => (self.runtime_url.as_deref(), self.custom_endpoint),
+            Service::AgentRuntime => (
+                self.agent_runtime_url.as_deref(),
+                self.custom_agent_runtime_endpoint,
+            ),
+            Service::ControlPlane => (self.control_url.as_deref(), self.custom_control_endpoint),
+        }
+    }
 }
 
 pub struct State {
@@ -138,6 +160,24 @@ fn runtime_for(route: &Route, options: &Options, client: usize) -> RouteRuntime 
         || ["AWS_ENDPOINT_URL_BEDROCK_RUNTIME", "AWS_ENDPOINT_URL"]
             .iter()
             .any(|k| env(k).is_some_and(|v| !v.trim().is_empty()));
+    // The agent runtime and the control plane: `--emulator`, else the AWS SDK's variables,
+    // else AWS's endpoint for the region (`upstream_url` names the runtime only).
+    let other_url = |service: Service| match (&options.endpoint_override, &region) {
+        (Some(url), _) => Some(url.trim_end_matches('/').to_owned()),
+        (None, Some(region)) => Some(endpoint::base_url(service, region, None, env)),
+        (None, None) => None,
+    };
+    let env_set = |keys: &[&str]| {
+        options.endpoint_override.is_some()
+            || keys
+                .iter()
+                .any(|k| env(k).is_some_and(|v| !v.trim().is_empty()))
+    };
+    let agent_runtime_url = other_url(Service::AgentRuntime);
+    let control_url = other_url(Service::ControlPlane);
+    let custom_agent_runtime_endpoint =
+        env_set(&["AWS_ENDPOINT_URL_BEDROCK_AGENT_RUNTIME", "AWS_ENDPOINT_URL"]);
+    let custom_control_endpoint = env_set(&["AWS_ENDPOINT_URL_BEDROCK", "AWS_ENDPOINT_URL"]);
     let credentials =
         credentials::resolve(&plugin.auth, env, options.fallback_credentials.as_ref());
     let read_timeout = Duration::from_millis(
@@ -163,5 +203,9 @@ fn runtime_for(route: &Route, options: &Options, client: usize) -> RouteRuntime 
         client,
         chat_defaults,
         custom_endpoint,
+        agent_runtime_url,
+        control_url,
+        custom_agent_runtime_endpoint,
+        custom_control_endpoint,
     }
 }

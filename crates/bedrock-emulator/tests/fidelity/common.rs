@@ -41,3 +41,60 @@ pub fn user(text: &str) -> Message {
         .build()
         .unwrap()
 }
+
+/// The official agent-runtime client (Rerank, RetrieveAndGenerate) against the emulator.
+pub fn agent_client(emu: &Emulator) -> aws_sdk_bedrockagentruntime::Client {
+    let config = aws_sdk_bedrockagentruntime::Config::builder()
+        .behavior_version(aws_sdk_bedrockagentruntime::config::BehaviorVersion::latest())
+        .region(aws_sdk_bedrockagentruntime::config::Region::new("us-west-2"))
+        .credentials_provider(aws_sdk_bedrockagentruntime::config::Credentials::new(
+            ACCESS_KEY_ID,
+            SECRET_ACCESS_KEY,
+            None,
+            None,
+            "test",
+        ))
+        .endpoint_url(emu.url())
+        .retry_config(aws_sdk_bedrockagentruntime::config::retry::RetryConfig::disabled())
+        .build();
+    aws_sdk_bedrockagentruntime::Client::from_conf(config)
+}
+
+/// The official control-plane client (batch jobs) against the emulator, in `region`.
+pub fn control_client(emu: &Emulator, region: &str) -> aws_sdk_bedrock::Client {
+    let config = aws_sdk_bedrock::Config::builder()
+        .behavior_version(aws_sdk_bedrock::config::BehaviorVersion::latest())
+        .region(aws_sdk_bedrock::config::Region::new(region.to_owned()))
+        .credentials_provider(aws_sdk_bedrock::config::Credentials::new(
+            ACCESS_KEY_ID,
+            SECRET_ACCESS_KEY,
+            None,
+            None,
+            "test",
+        ))
+        .endpoint_url(emu.url())
+        .retry_config(aws_sdk_bedrock::config::retry::RetryConfig::disabled())
+        .build();
+    aws_sdk_bedrock::Client::from_conf(config)
+}
+
+/// A JSON value as a Smithy document (the SDKs' type for free-form JSON members).
+pub fn doc(value: serde_json::Value) -> aws_smithy_types::Document {
+    use aws_smithy_types::{Document, Number};
+    match value {
+        serde_json::Value::Null => Document::Null,
+        serde_json::Value::Bool(b) => Document::Bool(b),
+        serde_json::Value::Number(n) => Document::Number(if let Some(u) = n.as_u64() {
+            Number::PosInt(u)
+        } else if let Some(i) = n.as_i64() {
+            Number::NegInt(i)
+        } else {
+            Number::Float(n.as_f64().unwrap())
+        }),
+        serde_json::Value::String(s) => Document::String(s),
+        serde_json::Value::Array(a) => Document::Array(a.into_iter().map(doc).collect()),
+        serde_json::Value::Object(o) => {
+            Document::Object(o.into_iter().map(|(k, v)| (k, doc(v))).collect())
+        }
+    }
+}

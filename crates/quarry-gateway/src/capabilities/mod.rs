@@ -3,3 +3,4 @@
 
 pub mod chat;
 mod chat_stream;
+pub mod native;

@@ -1,0 +1,285 @@
+//! The native Bedrock relay (`llm_format: bedrock`): AWS SDK requests arrive under the route's
+//! path and go to bedrock-runtime, bedrock-agent-runtime or the control plane unchanged —
+//! same path (labels re-encoded once), same body bytes, the client's operation headers —
+//! re-signed with the route's credentials. Answers come back as Bedrock sent them; streams
+//! frame by frame. Any `route_type` may carry it (Kong ties native to `llm/v1/chat`).
+//!
+//! ```text
+//! path remainder → paths::parse (operation, labels checked) → model pin → relay::send (sign)
+//!   → 2xx event stream: stream::RelayBody (bytes through, side decoder for statistics)
+//!   → otherwise: body read, relayed with its status and headers; usage from body/headers
+//! ```
+//!
+//! Errors Quarry raises here use Bedrock's shape ([`GatewayError::into_bedrock_response`]).
+
+mod errors;
+mod paths;
+mod relay;
+mod stats;
+mod stream;
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use bytes::Bytes;
+use http::{header, HeaderValue, Method, Request, Response};
+use hyper::body::Incoming;
+use quarry_config::ResponseStreaming;
+use serde::Deserialize;
+
+use self::paths::{NativeCall, Operation, PathError};
+use self::stream::RelayBody;
+use super::chat::{elapsed_ms, finish_record};
+use crate::bedrock::{read_body, MAX_RESPONSE_BODY};
+use crate::body::{full, read_limited, RespBody};
+use crate::error::{GatewayError, Kind};
+use crate::state::{RouteRuntime, State};
+use crate::stats::Record;
+
+/// Handles one request on a native route. `matched_len` is how much of the path the route's
+/// prefix covered; the rest must be a Bedrock operation path, whatever `strip_path` says.
+pub async fn handle(
+    state: Arc<State>,
+    route_index: usize,
+    request: Request<Incoming>,
+    matched_len: usize,
+    started: Instant,
+) -> Response<RespBody> {
+    let route = &state.routes[route_index];
+    let mut pending = Pending {
+        state: &state,
+        route,
+        started,
+        record: Some(Record {
+            route: route.name.clone(),
+            plugin_path: route.plugin.plugin_path.clone(),
+            route_type: route.plugin.route_type.as_str(),
+            input_cost: route.plugin.model.options.input_cost,
+            output_cost: route.plugin.model.options.output_cost,
+            ..Default::default()
+        }),
+    };
+    let result = run(
+        &state,
+        route_index,
+        request,
+        matched_len,
+        started,
+        pending.record_mut(),
+    )
+    .await;
+    match result {
+        Ok(Outcome::Streaming(response)) => response,
+        Ok(Outcome::Done(response, error)) => {
+            pending.finish(response.status().as_u16(), error);
+            response
+        }
+        Err(error) => {
+            if matches!(error.kind, Kind::Unreachable | Kind::Timeout) {
+                tracing::warn!(route = %route.name, status = error.status().as_u16(), error = %error, "native upstream call failed");
+            }
+            pending.finish(error.status().as_u16(), Some(error.label()));
+            error.into_bedrock_response()
+        }
+    }
+}
+
+/// The statistics record of a request in flight; written as a 499 if the client goes away
+/// before an answer (the handler future is dropped).
+struct Pending<'a> {
+    state: &'a State,
+    route: &'a RouteRuntime,
+    started: Instant,
+    record: Option<Record>,
+}
+
+impl Pending<'_> {
+    fn record_mut(&mut self) -> &mut Record {
+        self.record.get_or_insert_with(Record::default)
+    }
+
+    fn finish(&mut self, status: u16, error: Option<&'static str>) {
+        if let Some(mut record) = self.record.take() {
+            record.status = status;
+            record.error = error;
+            record.latency_ms = elapsed_ms(self.started);
+            finish_record(self.state, self.route, record);
+        }
+    }
+}
+
+impl Drop for Pending<'_> {
+    fn drop(&mut self) {
+        // A record handed to a stream body was replaced by an empty one: nothing to write.
+        if self.record.as_ref().is_some_and(|r| !r.route.is_empty()) {
+            self.finish(499, Some("client_disconnected"));
+        }
+    }
+}
+
+enum Outcome {
+    /// A whole answer, with the error label for statistics when Bedrock refused.
+    Done(Response<RespBody>, Option<&'static str>),
+    Streaming(Response<RespBody>),
+}
+
+fn path_error(e: PathError) -> GatewayError {
+    match e {
+        PathError::Unknown(message) => GatewayError::new(Kind::NoRoute, message),
+        PathError::Invalid(message) => GatewayError::bad_request(message, None),
+        PathError::Method { allowed, path } => GatewayError::new(
+            Kind::MethodNotAllowed,
+            format!("{path} accepts {allowed} only"),
+        ),
+        PathError::Unsupported(message) => GatewayError::new(Kind::NotImplemented, message),
+    }
+}
+
+/// Kong's pinning rule on the model named in the path (or in the body of the operations
+/// that carry a `modelId` there): a configured `model.name` must be the one asked for.
+fn check_pinned(route: &RouteRuntime, asked: Option<&str>) -> Result<(), GatewayError> {
+    match (route.plugin.model.name.as_deref(), asked) {
+        (Some(configured), asked) if asked != Some(configured) => Err(GatewayError::bad_request(
+            format!("cannot use own model - must be: {configured}"),
+            Some("model".into()),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// `modelId` of a StartAsyncInvoke or CreateModelInvocationJob body, read from a copy.
+fn body_model(body: &[u8]) -> Option<String> {
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct WithModel {
+        model_id: String,
+    }
+    serde_json::from_slice::<WithModel>(body)
+        .ok()
+        .map(|b| b.model_id)
+}
+
+async fn run(
+    state: &Arc<State>,
+    route_index: usize,
+    request: Request<Incoming>,
+    matched_len: usize,
+    started: Instant,
+    record: &mut Record,
+) -> Result<Outcome, GatewayError> {
+    let route = &state.routes[route_index];
+    let remainder = paths::remainder(request.uri().path(), matched_len).ok_or_else(|| {
+        GatewayError::new(
+            Kind::NoRoute,
+            "the path does not continue the route's path with a Bedrock operation",
+        )
+    })?;
+    let call = paths::parse(request.method(), &remainder, request.uri().query())
+        .map_err(path_error)?;
+    record.streaming = call.operation.streams();
+    if call.operation.streams() && route.plugin.response_streaming == ResponseStreaming::Deny {
+        return Err(GatewayError::bad_request(
+            "response streaming is not enabled for this LLM",
+            None,
+        ));
+    }
+    if let Some(model) = &call.model {
+        record.request_model.clone_from(model);
+        record.response_model.clone_from(model);
+        check_pinned(route, Some(model))?;
+    }
+    let headers = relay::forwarded_headers(request.headers())?;
+
+    let body = if call.operation.method() == Method::GET {
+        Bytes::new()
+    } else {
+        let content_length = request
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        read_limited(
+            request.into_body(),
+            content_length,
+            route.plugin.max_request_body_size,
+        )
+        .await?
+    };
+    if matches!(
+        call.operation,
+        Operation::StartAsyncInvoke | Operation::CreateModelInvocationJob
+    ) {
+        let model = body_model(&body);
+        if let Some(model) = &model {
+            record.request_model.clone_from(model);
+            record.response_model.clone_from(model);
+        }
+        check_pinned(route, model.as_deref())?;
+    }
+    if route.plugin.logging.log_payloads {
+        record.request_payload = Some(String::from_utf8_lossy(&body).into_owned());
+    }
+
+    let upstream = relay::send(state, route, &call, &headers, body).await?;
+    let status = upstream.status();
+    let mut response_headers = http::HeaderMap::new();
+    relay::relay_response_headers(upstream.headers(), &mut response_headers);
+    if let (true, Some(model)) = (route.plugin.model_name_header, &call.model) {
+        if let Ok(v) = HeaderValue::from_str(&format!("bedrock/{model}")) {
+            response_headers.insert("x-kong-llm-model", v);
+        }
+    }
+
+    if status.is_success() && relay::is_event_stream(upstream.headers()) {
+        let body = RelayBody::new(
+            upstream.into_body(),
+            call.operation,
+            Arc::clone(state),
+            route_index,
+            std::mem::take(record),
+            started,
+        );
+        let mut response = Response::new(http_body_util::combinators::UnsyncBoxBody::new(body));
+        *response.status_mut() = status;
+        *response.headers_mut() = response_headers;
+        return Ok(Outcome::Streaming(response));
+    }
+
+    let upstream_headers = upstream.headers().clone();
+    let bytes = read_body(upstream.into_body(), MAX_RESPONSE_BODY, route.read_timeout).await?;
+    let error = if status.is_success() {
+        record.tokens = oneshot_tokens(&call, &upstream_headers, &bytes);
+        None
+    } else {
+        let code = upstream_headers
+            .get("x-amzn-errortype")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        tracing::warn!(route = %route.name, status = status.as_u16(), code, "Bedrock refused a native call");
+        Some("upstream_error")
+    };
+    if route.plugin.logging.log_payloads {
+        record.response_payload = Some(String::from_utf8_lossy(&bytes).into_owned());
+    }
+    let mut response = Response::new(full(bytes));
+    *response.status_mut() = status;
+    *response.headers_mut() = response_headers;
+    Ok(Outcome::Done(response, error))
+}
+
+/// Token usage of a successful one-shot answer, where the operation reports it.
+fn oneshot_tokens(
+    call: &NativeCall,
+    headers: &http::HeaderMap,
+    body: &[u8],
+) -> Option<crate::stats::Tokens> {
+    match call.operation {
+        Operation::Converse => stats::from_usage_json(body),
+        Operation::InvokeModel
+            if !call.model.as_deref().is_some_and(stats::is_image_model) =>
+        {
+            stats::from_invoke_headers(headers)
+        }
+        _ => None,
+    }
+}
