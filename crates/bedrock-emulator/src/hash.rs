@@ -85,7 +85,9 @@ mod tests {
     fn derived_strings_have_their_alphabets_and_lengths() {
         let id = base36(7, 12);
         assert_eq!(id.len(), 12);
-        assert!(id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()));
+        assert!(id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()));
         assert_eq!(id, base36(7, 12));
         assert_ne!(id, base36(8, 12));
         let a = alnum(7, 22);

@@ -175,12 +175,18 @@ mod tests {
 
     #[test]
     fn base_ids_drop_arns_and_geographies() {
-        assert_eq!(base_id("us.anthropic.claude-3-haiku-20240307-v1:0"), "anthropic.claude-3-haiku-20240307-v1:0");
+        assert_eq!(
+            base_id("us.anthropic.claude-3-haiku-20240307-v1:0"),
+            "anthropic.claude-3-haiku-20240307-v1:0"
+        );
         assert_eq!(
             base_id("arn:aws:bedrock:us-east-1::foundation-model/amazon.titan-embed-text-v2:0"),
             "amazon.titan-embed-text-v2:0"
         );
-        assert_eq!(base_id("stability.sd3-5-large-v1:0"), "stability.sd3-5-large-v1:0");
+        assert_eq!(
+            base_id("stability.sd3-5-large-v1:0"),
+            "stability.sd3-5-large-v1:0"
+        );
         assert!(is_valid("luma.ray-v2:0") && is_valid("stability.stable-image-core-v1:1"));
     }
 

@@ -133,21 +133,77 @@ const POST: Method = Method::POST;
 const GET: Method = Method::GET;
 
 const ROUTES: &[RouteSpec] = &[
-    row(POST, &[Literal("model"), Label, Literal("converse")], Operation::Converse),
-    row(POST, &[Literal("model"), Label, Literal("converse-stream")], Operation::ConverseStream),
-    row(POST, &[Literal("model"), Label, Literal("invoke")], Operation::InvokeModel),
-    row(POST, &[Literal("model"), Label, Literal("invoke-with-response-stream")], Operation::InvokeModelWithResponseStream),
-    row(POST, &[Literal("model"), Label, Literal("count-tokens")], Operation::CountTokens),
-    row(POST, &[Literal("async-invoke")], Operation::StartAsyncInvoke),
-    row(GET, &[Literal("async-invoke"), Label], Operation::GetAsyncInvoke),
+    row(
+        POST,
+        &[Literal("model"), Label, Literal("converse")],
+        Operation::Converse,
+    ),
+    row(
+        POST,
+        &[Literal("model"), Label, Literal("converse-stream")],
+        Operation::ConverseStream,
+    ),
+    row(
+        POST,
+        &[Literal("model"), Label, Literal("invoke")],
+        Operation::InvokeModel,
+    ),
+    row(
+        POST,
+        &[
+            Literal("model"),
+            Label,
+            Literal("invoke-with-response-stream"),
+        ],
+        Operation::InvokeModelWithResponseStream,
+    ),
+    row(
+        POST,
+        &[Literal("model"), Label, Literal("count-tokens")],
+        Operation::CountTokens,
+    ),
+    row(
+        POST,
+        &[Literal("async-invoke")],
+        Operation::StartAsyncInvoke,
+    ),
+    row(
+        GET,
+        &[Literal("async-invoke"), Label],
+        Operation::GetAsyncInvoke,
+    ),
     row(GET, &[Literal("async-invoke")], Operation::ListAsyncInvokes),
     row(POST, &[Literal("rerank")], Operation::Rerank),
-    row(POST, &[Literal("retrieveAndGenerate")], Operation::RetrieveAndGenerate),
-    row(POST, &[Literal("retrieveAndGenerateStream")], Operation::RetrieveAndGenerateStream),
-    row(POST, &[Literal("model-invocation-job")], Operation::CreateModelInvocationJob),
-    row(GET, &[Literal("model-invocation-job"), Label], Operation::GetModelInvocationJob),
-    row(GET, &[Literal("model-invocation-jobs")], Operation::ListModelInvocationJobs),
-    row(POST, &[Literal("model-invocation-job"), Label, Literal("stop")], Operation::StopModelInvocationJob),
+    row(
+        POST,
+        &[Literal("retrieveAndGenerate")],
+        Operation::RetrieveAndGenerate,
+    ),
+    row(
+        POST,
+        &[Literal("retrieveAndGenerateStream")],
+        Operation::RetrieveAndGenerateStream,
+    ),
+    row(
+        POST,
+        &[Literal("model-invocation-job")],
+        Operation::CreateModelInvocationJob,
+    ),
+    row(
+        GET,
+        &[Literal("model-invocation-job"), Label],
+        Operation::GetModelInvocationJob,
+    ),
+    row(
+        GET,
+        &[Literal("model-invocation-jobs")],
+        Operation::ListModelInvocationJobs,
+    ),
+    row(
+        POST,
+        &[Literal("model-invocation-job"), Label, Literal("stop")],
+        Operation::StopModelInvocationJob,
+    ),
 ];
 
 /// Most labels any route has.
@@ -267,7 +323,11 @@ mod tests {
                 "/model/m.x/invoke-with-response-stream",
                 Operation::InvokeModelWithResponseStream,
             ),
-            (Method::POST, "/model/m.x/count-tokens", Operation::CountTokens),
+            (
+                Method::POST,
+                "/model/m.x/count-tokens",
+                Operation::CountTokens,
+            ),
             (Method::POST, "/async-invoke", Operation::StartAsyncInvoke),
             (Method::GET, "/async-invoke", Operation::ListAsyncInvokes),
             (
@@ -276,7 +336,11 @@ mod tests {
                 Operation::GetAsyncInvoke,
             ),
             (Method::POST, "/rerank", Operation::Rerank),
-            (Method::POST, "/retrieveAndGenerate", Operation::RetrieveAndGenerate),
+            (
+                Method::POST,
+                "/retrieveAndGenerate",
+                Operation::RetrieveAndGenerate,
+            ),
             (
                 Method::POST,
                 "/retrieveAndGenerateStream",

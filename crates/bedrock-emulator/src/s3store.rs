@@ -42,7 +42,8 @@ impl S3Store {
 
     /// Store (or replace) an object.
     pub(crate) fn put(&self, bucket: &str, key: &str, object: StoredObject) {
-        self.lock().insert((bucket.to_owned(), key.to_owned()), object);
+        self.lock()
+            .insert((bucket.to_owned(), key.to_owned()), object);
     }
 
     pub(crate) fn get(&self, bucket: &str, key: &str) -> Option<StoredObject> {
@@ -68,7 +69,13 @@ impl S3Store {
     }
 
     /// [`put`](Self::put) by URI; false when `uri` is not an `s3://bucket/key` URI.
-    pub(crate) fn put_uri(&self, uri: &str, body: Bytes, content_type: Option<&str>, now: SystemTime) -> bool {
+    pub(crate) fn put_uri(
+        &self,
+        uri: &str,
+        body: Bytes,
+        content_type: Option<&str>,
+        now: SystemTime,
+    ) -> bool {
         match parse_uri(uri) {
             Some((bucket, key)) if !key.is_empty() => {
                 self.put(
@@ -120,7 +127,10 @@ mod tests {
         assert_eq!(parse_uri("s3://b"), Some(("b", "")));
         assert_eq!(parse_uri("s3:///k"), None);
         assert_eq!(parse_uri("https://b/k"), None);
-        assert_eq!(join("s3://b/out/", "id/output.mp4"), "s3://b/out/id/output.mp4");
+        assert_eq!(
+            join("s3://b/out/", "id/output.mp4"),
+            "s3://b/out/id/output.mp4"
+        );
     }
 
     #[test]
@@ -128,12 +138,23 @@ mod tests {
         let store = S3Store::default();
         let now = SystemTime::UNIX_EPOCH;
         assert!(store.put_uri("s3://b/p/1", Bytes::from_static(b"one"), None, now));
-        assert!(store.put_uri("s3://b/p/2", Bytes::from_static(b"two"), Some("text/plain"), now));
+        assert!(store.put_uri(
+            "s3://b/p/2",
+            Bytes::from_static(b"two"),
+            Some("text/plain"),
+            now
+        ));
         assert!(store.put_uri("s3://b/q/3", Bytes::from_static(b"three"), None, now));
         assert!(store.put_uri("s3://c/p/4", Bytes::from_static(b"four"), None, now));
         assert!(!store.put_uri("s3://b", Bytes::new(), None, now));
-        assert_eq!(store.get_uri("s3://b/p/2"), Some(Bytes::from_static(b"two")));
-        assert_eq!(store.get("b", "p/2").unwrap().content_type.as_deref(), Some("text/plain"));
+        assert_eq!(
+            store.get_uri("s3://b/p/2"),
+            Some(Bytes::from_static(b"two"))
+        );
+        assert_eq!(
+            store.get("b", "p/2").unwrap().content_type.as_deref(),
+            Some("text/plain")
+        );
         assert_eq!(store.list_uri("s3://b/p/"), ["s3://b/p/1", "s3://b/p/2"]);
         assert_eq!(store.list("b", "").len(), 3);
         assert!(store.delete("b", "p/1"));

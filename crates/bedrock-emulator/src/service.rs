@@ -13,8 +13,8 @@ use http_body_util::{BodyExt, Limited};
 use crate::auth::{self, Authenticator, RequestView};
 use crate::body::{ResponseBody, StreamCounters};
 use crate::config::EmulatorConfig;
-use crate::error::ApiError;
 use crate::ctx::{Ctx, Stores, DEFAULT_REGION};
+use crate::error::ApiError;
 use crate::recording::{AuthOutcome, RecordedRequest, Recorder, RECORD_CAPACITY};
 use crate::router::{self, Operation, Routed, Service, BEDROCK_SIGNING_NAME, UNKNOWN_OPERATION};
 use crate::{agent, control, runtime};
@@ -122,10 +122,7 @@ async fn process(
     result.unwrap_or_else(ApiError::into_response)
 }
 
-async fn dispatch(
-    operation: Operation,
-    ctx: &Ctx<'_>,
-) -> Result<Response<ResponseBody>, ApiError> {
+async fn dispatch(operation: Operation, ctx: &Ctx<'_>) -> Result<Response<ResponseBody>, ApiError> {
     match operation.service() {
         Service::Runtime => runtime::dispatch(operation, ctx).await,
         Service::AgentRuntime => agent::dispatch(operation, ctx).await,

@@ -72,8 +72,8 @@ pub(crate) fn parse(text: &str) -> Option<SystemTime> {
             sign * (h * 3600 + m * 60)
         }
     };
-    let secs = days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second
-        - offset;
+    let secs =
+        days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second - offset;
     let secs = u64::try_from(secs).ok()?;
     Some(UNIX_EPOCH + Duration::new(secs, nanos))
 }
@@ -127,7 +127,13 @@ mod tests {
             parse("2025-01-15T10:30:00+02:00"),
             Some(UNIX_EPOCH + Duration::from_secs(1_736_929_800))
         );
-        for bad in ["", "2025-01-15", "2025-13-01T00:00:00Z", "2025-01-15T08:30:00", "x025-01-15T08:30:00Z"] {
+        for bad in [
+            "",
+            "2025-01-15",
+            "2025-13-01T00:00:00Z",
+            "2025-01-15T08:30:00",
+            "x025-01-15T08:30:00Z",
+        ] {
             assert_eq!(parse(bad), None, "{bad}");
         }
     }

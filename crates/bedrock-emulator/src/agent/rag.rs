@@ -43,9 +43,9 @@ fn reference(config: &Value) -> Result<(Value, &str), ApiError> {
     let kind = config.get("type").and_then(Value::as_str);
     match kind {
         Some("KNOWLEDGE_BASE") => {
-            let kb = config
-                .get("knowledgeBaseConfiguration")
-                .ok_or_else(|| not_null("retrieveAndGenerateConfiguration.knowledgeBaseConfiguration"))?;
+            let kb = config.get("knowledgeBaseConfiguration").ok_or_else(|| {
+                not_null("retrieveAndGenerateConfiguration.knowledgeBaseConfiguration")
+            })?;
             let at = "retrieveAndGenerateConfiguration.knowledgeBaseConfiguration";
             let id = kb
                 .get("knowledgeBaseId")
@@ -96,7 +96,9 @@ fn reference(config: &Value) -> Result<(Value, &str), ApiError> {
                     let uri = source
                         .pointer("/s3Location/uri")
                         .and_then(Value::as_str)
-                        .ok_or_else(|| not_null(&format!("{at}.sources.1.member.s3Location.uri")))?;
+                        .ok_or_else(|| {
+                            not_null(&format!("{at}.sources.1.member.s3Location.uri"))
+                        })?;
                     json!({
                         "content": {"text": format!("{PASSAGE_PREFIX}{uri}"), "type": "TEXT"},
                         "location": {"type": "S3", "s3Location": {"uri": uri}},
@@ -178,7 +180,9 @@ pub(crate) fn answer(ctx: &Ctx<'_>) -> Result<Answer, ApiError> {
         .iter()
         .any(|c| {
             config
-                .pointer(&format!("/{c}/generationConfiguration/guardrailConfiguration"))
+                .pointer(&format!(
+                    "/{c}/generationConfiguration/guardrailConfiguration"
+                ))
                 .is_some()
         });
     let blocked = guarded && mentions_trigger(question);

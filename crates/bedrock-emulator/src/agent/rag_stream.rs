@@ -21,7 +21,10 @@ use crate::runtime::{with_type, EVENT_STREAM};
 pub(crate) const SESSION_HEADER: &str = "x-amzn-bedrock-knowledge-base-session-id";
 
 fn output(text: &str) -> Bytes {
-    eventstream::event_raw("output", serde_json::to_vec(&json!({"text": text})).unwrap_or_default())
+    eventstream::event_raw(
+        "output",
+        serde_json::to_vec(&json!({"text": text})).unwrap_or_default(),
+    )
 }
 
 fn event(kind: &'static str, payload: &Value) -> Bytes {
@@ -56,7 +59,10 @@ fn fault_frames(fault: StreamFault) -> Vec<Bytes> {
         }
         StreamFault::Throttle => vec![
             output("Emulated"),
-            eventstream::exception("throttlingException", &json!({"message": THROTTLING_MESSAGE})),
+            eventstream::exception(
+                "throttlingException",
+                &json!({"message": THROTTLING_MESSAGE}),
+            ),
         ],
         StreamFault::ErrorFrame => vec![
             output("Emulated"),

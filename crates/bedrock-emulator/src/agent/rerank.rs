@@ -81,7 +81,9 @@ pub(crate) fn handle(ctx: &Ctx<'_>) -> Result<Response<ResponseBody>, ApiError> 
         .pointer("/bedrockRerankingConfiguration/modelConfiguration/modelArn")
         .and_then(Value::as_str)
         .ok_or_else(|| {
-            not_null("rerankingConfiguration.bedrockRerankingConfiguration.modelConfiguration.modelArn")
+            not_null(
+                "rerankingConfiguration.bedrockRerankingConfiguration.modelConfiguration.modelArn",
+            )
         })?;
     if let Some(Fault::Error(error)) = faults::parse(model_arn) {
         return Err(error);

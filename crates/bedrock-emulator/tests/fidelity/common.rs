@@ -46,7 +46,9 @@ pub fn user(text: &str) -> Message {
 pub fn agent_client(emu: &Emulator) -> aws_sdk_bedrockagentruntime::Client {
     let config = aws_sdk_bedrockagentruntime::Config::builder()
         .behavior_version(aws_sdk_bedrockagentruntime::config::BehaviorVersion::latest())
-        .region(aws_sdk_bedrockagentruntime::config::Region::new("us-west-2"))
+        .region(aws_sdk_bedrockagentruntime::config::Region::new(
+            "us-west-2",
+        ))
         .credentials_provider(aws_sdk_bedrockagentruntime::config::Credentials::new(
             ACCESS_KEY_ID,
             SECRET_ACCESS_KEY,

@@ -4,11 +4,17 @@
 //! ephemeral port, so they run in parallel.
 
 mod common;
+mod sdk_agent;
+mod sdk_async;
+mod sdk_batch;
 mod sdk_converse;
 mod sdk_faults;
 mod sdk_features;
 mod sdk_features_stream;
+mod sdk_invoke;
+mod sdk_invoke_stream;
 mod sdk_stream;
 mod wire;
 mod wire_features;
+mod wire_native;
 mod wire_stream;

@@ -4,11 +4,11 @@
 use aws_sdk_bedrockagentruntime::error::ProvideErrorMetadata;
 use aws_sdk_bedrockagentruntime::types::{
     BedrockRerankingConfiguration, BedrockRerankingModelConfiguration,
-    KnowledgeBaseRetrieveAndGenerateConfiguration, RerankDocument, RerankDocumentType,
-    RerankQuery, RerankQueryContentType, RerankSource, RerankSourceType, RerankTextDocument,
-    RerankingConfiguration, RerankingConfigurationType, RetrieveAndGenerateConfiguration,
-    RetrieveAndGenerateInput, RetrieveAndGenerateStreamResponseOutput, RetrieveAndGenerateType,
-    RetrievalResultLocationType,
+    KnowledgeBaseRetrieveAndGenerateConfiguration, RerankDocument, RerankDocumentType, RerankQuery,
+    RerankQueryContentType, RerankSource, RerankSourceType, RerankTextDocument,
+    RerankingConfiguration, RerankingConfigurationType, RetrievalResultLocationType,
+    RetrieveAndGenerateConfiguration, RetrieveAndGenerateInput,
+    RetrieveAndGenerateStreamResponseOutput, RetrieveAndGenerateType,
 };
 use aws_sdk_bedrockagentruntime::Client;
 use bedrock_emulator::{AuthOutcome, Emulator, EmulatorConfig, FAULT_STREAM_THROTTLE};
@@ -67,7 +67,7 @@ async fn rerank_orders_sources_by_shared_words() {
     let output = client
         .rerank()
         .queries(query("best pizza in Naples"))
-        .sources(text_source("Sushi in Tokyo"))
+        .sources(text_source("Sushi from Tokyo"))
         .sources(text_source("Pizza in Naples is the best"))
         .sources(text_source("Naples harbour"))
         .reranking_configuration(reranking(RERANK_ARN, Some(2)))
@@ -133,7 +133,10 @@ fn kb_config(model_arn: &str) -> RetrieveAndGenerateConfiguration {
 }
 
 fn input(text: &str) -> RetrieveAndGenerateInput {
-    RetrieveAndGenerateInput::builder().text(text).build().unwrap()
+    RetrieveAndGenerateInput::builder()
+        .text(text)
+        .build()
+        .unwrap()
 }
 
 #[tokio::test]
@@ -151,12 +154,22 @@ async fn retrieve_and_generate_answers_with_a_citation() {
     assert_eq!(output.output().unwrap().text(), text);
     assert_eq!(output.session_id().len(), 36);
     let citation = &output.citations()[0];
-    let part = citation.generated_response_part().unwrap().text_response_part().unwrap();
+    let part = citation
+        .generated_response_part()
+        .unwrap()
+        .text_response_part()
+        .unwrap();
     assert_eq!(part.text(), Some(text));
     let span = part.span().unwrap();
-    assert_eq!((span.start(), span.end()), (Some(0), Some(text.len() as i32 - 1)));
+    assert_eq!(
+        (span.start(), span.end()),
+        (Some(0), Some(text.len() as i32 - 1))
+    );
     let reference = &citation.retrieved_references()[0];
-    assert_eq!(reference.content().unwrap().text(), "Emulated passage for KB12345678");
+    assert_eq!(
+        reference.content().unwrap().text(),
+        "Emulated passage for KB12345678"
+    );
     let location = reference.location().unwrap();
     assert_eq!(location.r#type(), &RetrievalResultLocationType::S3);
     assert_eq!(
@@ -178,7 +191,11 @@ async fn retrieve_and_generate_answers_with_a_citation() {
 async fn consume_stream(
     client: &Client,
     model_arn: &str,
-) -> (Option<String>, Vec<RetrieveAndGenerateStreamResponseOutput>, Result<(), String>) {
+) -> (
+    Option<String>,
+    Vec<RetrieveAndGenerateStreamResponseOutput>,
+    Result<(), String>,
+) {
     let mut output = client
         .retrieve_and_generate_stream()
         .input(input("Where is the office?"))
@@ -232,9 +249,18 @@ async fn the_agent_runtime_refuses_bearer_tokens() {
     .await
     .unwrap();
     let body = r#"{"input":{"text":"x"},"retrieveAndGenerateConfiguration":{"type":"KNOWLEDGE_BASE","knowledgeBaseConfiguration":{"knowledgeBaseId":"KB1","modelArn":"anthropic.claude-3-haiku-20240307-v1:0"}}}"#;
-    let raw = call(&emu, "/retrieveAndGenerate", body, Auth::Bearer("ABSKtoken")).await;
+    let raw = call(
+        &emu,
+        "/retrieveAndGenerate",
+        body,
+        Auth::Bearer("ABSKtoken"),
+    )
+    .await;
     assert_eq!(raw.status.as_u16(), 403);
-    assert!(raw.header("x-amzn-errortype").unwrap().starts_with("IncompleteSignatureException"));
+    assert!(raw
+        .header("x-amzn-errortype")
+        .unwrap()
+        .starts_with("IncompleteSignatureException"));
     let raw = call(&emu, "/retrieveAndGenerate", body, Auth::SigV4).await;
     assert_eq!(raw.status.as_u16(), 200);
     let auths: Vec<AuthOutcome> = emu.requests().into_iter().map(|r| r.auth).collect();

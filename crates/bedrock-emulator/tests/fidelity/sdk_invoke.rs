@@ -61,12 +61,17 @@ async fn anthropic_messages_match_converse() {
         json!([{"type": "text", "text": "Hello from the Bedrock emulator. You said: hello native"}])
     );
     assert_eq!(message["stop_reason"], "end_turn");
-    assert_eq!(message["usage"], json!({"input_tokens": 4, "output_tokens": 9}));
+    assert_eq!(
+        message["usage"],
+        json!({"input_tokens": 4, "output_tokens": 9})
+    );
 
     let converse = client
         .converse()
         .model_id(HAIKU)
-        .system(aws_sdk_bedrockruntime::types::SystemContentBlock::Text("be nice".into()))
+        .system(aws_sdk_bedrockruntime::types::SystemContentBlock::Text(
+            "be nice".into(),
+        ))
         .messages(crate::common::user("hello native"))
         .send()
         .await
@@ -93,7 +98,11 @@ async fn token_and_latency_headers_are_sent() {
     assert_eq!(raw.status.as_u16(), 200);
     assert_eq!(raw.header("x-amzn-bedrock-input-token-count"), Some("3"));
     assert_eq!(raw.header("x-amzn-bedrock-output-token-count"), Some("5"));
-    assert!(raw.header("x-amzn-bedrock-invocation-latency").unwrap().parse::<u64>().is_ok());
+    assert!(raw
+        .header("x-amzn-bedrock-invocation-latency")
+        .unwrap()
+        .parse::<u64>()
+        .is_ok());
     assert_eq!(raw.json()["stop_reason"], "max_tokens");
 }
 
@@ -109,13 +118,26 @@ async fn titan_v2_embeddings() {
     assert!((norm - 1.0).abs() < 1e-3, "normalised by default");
     assert_eq!(out["inputTextTokenCount"], 4);
     assert_eq!(out["embeddingsByType"]["float"], out["embedding"]);
-    assert_eq!(out["embeddingsByType"]["binary"].as_array().unwrap().len(), 512);
+    assert_eq!(
+        out["embeddingsByType"]["binary"].as_array().unwrap().len(),
+        512
+    );
     let (again, _) = invoke(&client, "amazon.titan-embed-text-v2:0", body).await;
     assert_eq!(again["embedding"], out["embedding"], "deterministic");
 
-    let (default, _) = invoke(&client, "amazon.titan-embed-text-v2:0", json!({"inputText": "x"})).await;
+    let (default, _) = invoke(
+        &client,
+        "amazon.titan-embed-text-v2:0",
+        json!({"inputText": "x"}),
+    )
+    .await;
     assert_eq!(default["embedding"].as_array().unwrap().len(), 1024);
-    let (v1, _) = invoke(&client, "amazon.titan-embed-text-v1", json!({"inputText": "x"})).await;
+    let (v1, _) = invoke(
+        &client,
+        "amazon.titan-embed-text-v1",
+        json!({"inputText": "x"}),
+    )
+    .await;
     assert_eq!(v1["embedding"].as_array().unwrap().len(), 1536);
 
     let (code, message) = invoke_error(
@@ -125,7 +147,10 @@ async fn titan_v2_embeddings() {
     )
     .await;
     assert_eq!(code, "ValidationException");
-    assert!(message.contains("#/dimensions: 300 is not a valid enum value"), "{message}");
+    assert!(
+        message.contains("#/dimensions: 300 is not a valid enum value"),
+        "{message}"
+    );
 }
 
 #[tokio::test]
@@ -152,7 +177,10 @@ async fn cohere_v3_embeddings() {
     )
     .await;
     assert_eq!(by_type["response_type"], "embeddings_by_type");
-    assert_eq!(by_type["embeddings"]["int8"][0].as_array().unwrap().len(), 1024);
+    assert_eq!(
+        by_type["embeddings"]["int8"][0].as_array().unwrap().len(),
+        1024
+    );
 
     let (code, message) =
         invoke_error(&client, "cohere.embed-english-v3", json!({"texts": ["x"]})).await;
@@ -193,13 +221,23 @@ async fn stability_images_and_filters() {
     let emu = emulator().await;
     let client = client(&emu);
     let model = "stability.sd3-5-large-v1:0";
-    let (out, _) = invoke(&client, model, json!({"prompt": "a red fox", "seed": 7, "aspect_ratio": "16:9"})).await;
+    let (out, _) = invoke(
+        &client,
+        model,
+        json!({"prompt": "a red fox", "seed": 7, "aspect_ratio": "16:9"}),
+    )
+    .await;
     assert_eq!(out["seeds"], json!([7]));
     assert_eq!(out["finish_reasons"], json!([null]));
     let png = STANDARD.decode(out["images"][0].as_str().unwrap()).unwrap();
     assert_eq!(&png[..4], b"\x89PNG");
 
-    let (filtered, _) = invoke(&client, model, json!({"prompt": "a blocked fox", "seed": 7})).await;
+    let (filtered, _) = invoke(
+        &client,
+        model,
+        json!({"prompt": "a blocked fox", "seed": 7}),
+    )
+    .await;
     assert_eq!(filtered["finish_reasons"], json!(["Filter reason: prompt"]));
     assert_eq!(filtered["images"], json!([]));
 }
@@ -219,7 +257,12 @@ async fn rerank_models_and_unsupported_families() {
         json!({"results": [{"index": 1, "relevance_score": 1.0}, {"index": 2, "relevance_score": 0.5}]})
     );
 
-    let (code, _) = invoke_error(&client, "meta.llama3-8b-instruct-v1:0", json!({"prompt": "x"})).await;
+    let (code, _) = invoke_error(
+        &client,
+        "meta.llama3-8b-instruct-v1:0",
+        json!({"prompt": "x"}),
+    )
+    .await;
     assert_eq!(code, "ValidationException");
     let (code, _) = invoke_error(&client, FAULT_THROTTLE, json!({})).await;
     assert_eq!(code, "ThrottlingException");

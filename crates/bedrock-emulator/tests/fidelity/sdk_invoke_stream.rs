@@ -53,7 +53,10 @@ async fn a_full_stream_decodes_to_anthropic_events() {
     let (events, end) = consume(&client, HAIKU, "stream me please").await;
     end.unwrap();
     let types: Vec<&str> = events.iter().map(|e| e["type"].as_str().unwrap()).collect();
-    let deltas = types.iter().filter(|t| **t == "content_block_delta").count();
+    let deltas = types
+        .iter()
+        .filter(|t| **t == "content_block_delta")
+        .count();
     assert_eq!(deltas, 10, "one text_delta per word");
     assert_eq!(types[..2], ["message_start", "content_block_start"]);
     assert_eq!(
@@ -66,7 +69,10 @@ async fn a_full_stream_decodes_to_anthropic_events() {
         .iter()
         .filter_map(|e| e["delta"]["text"].as_str())
         .collect();
-    assert_eq!(text, "Hello from the Bedrock emulator. You said: stream me please");
+    assert_eq!(
+        text,
+        "Hello from the Bedrock emulator. You said: stream me please"
+    );
     let delta = &events[events.len() - 2];
     assert_eq!(delta["delta"]["stop_reason"], "end_turn");
     assert_eq!(delta["usage"]["output_tokens"], 10);
@@ -81,11 +87,20 @@ async fn a_full_stream_decodes_to_anthropic_events() {
 #[tokio::test]
 async fn the_wire_carries_chunk_frames_with_padding() {
     let emu = emulator().await;
-    let path = format!("/model/{}/invoke-with-response-stream", HAIKU.replace(':', "%3A"));
+    let path = format!(
+        "/model/{}/invoke-with-response-stream",
+        HAIKU.replace(':', "%3A")
+    );
     let body = String::from_utf8(anthropic_body("hi")).unwrap();
     let raw = crate::wire::call(&emu, &path, &body, crate::wire::Auth::SigV4).await;
-    assert_eq!(raw.header("content-type"), Some("application/vnd.amazon.eventstream"));
-    assert_eq!(raw.header("x-amzn-bedrock-content-type"), Some("application/json"));
+    assert_eq!(
+        raw.header("content-type"),
+        Some("application/vnd.amazon.eventstream")
+    );
+    assert_eq!(
+        raw.header("x-amzn-bedrock-content-type"),
+        Some("application/json")
+    );
     let first = aws_smithy_eventstream::frame::read_message_from(raw.body.clone()).unwrap();
     let payload: Value = serde_json::from_slice(first.payload()).unwrap();
     assert!(payload["bytes"].is_string());

@@ -1,6 +1,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, dead_code)]
 //! Test harness: the Bedrock emulator and Quarry on ephemeral ports, wired together.
 
+pub mod aws;
+
 use std::sync::Arc;
 use std::time::Duration;
 

@@ -144,7 +144,10 @@ fn describe(job: &Job) -> Value {
         put("message", message.clone().into());
     }
     put("submitTime", time::format(job.submit_time).into());
-    put("lastModifiedTime", time::format(job.last_modified_time).into());
+    put(
+        "lastModifiedTime",
+        time::format(job.last_modified_time).into(),
+    );
     if let Some(end) = job.end_time {
         put("endTime", time::format(end).into());
     }
@@ -156,7 +159,10 @@ fn describe(job: &Job) -> Value {
     put("timeoutDurationInHours", job.timeout_hours.into());
     let expires = job.submit_time + Duration::from_secs(job.timeout_hours * 3600);
     put("jobExpirationTime", time::format(expires).into());
-    put("modelInvocationType", job.model_invocation_type.clone().into());
+    put(
+        "modelInvocationType",
+        job.model_invocation_type.clone().into(),
+    );
     put("totalRecordCount", job.counts.total.into());
     put("processedRecordCount", job.counts.processed.into());
     put("successRecordCount", job.counts.success.into());
@@ -190,7 +196,9 @@ fn time_filter(pairs: &[(String, String)], name: &str) -> Result<Option<SystemTi
     query::get(pairs, name)
         .map(|raw| {
             time::parse(raw).ok_or_else(|| {
-                ApiError::validation(format!("The value of {name} is not a valid timestamp: {raw}"))
+                ApiError::validation(format!(
+                    "The value of {name} is not a valid timestamp: {raw}"
+                ))
             })
         })
         .transpose()
@@ -247,8 +255,7 @@ pub(crate) fn list(ctx: &Ctx<'_>) -> Result<Response<ResponseBody>, ApiError> {
         query::get(&pairs, "maxResults"),
         query::get(&pairs, "nextToken"),
     )?;
-    let mut out =
-        json!({"invocationJobSummaries": page.iter().map(describe).collect::<Vec<_>>()});
+    let mut out = json!({"invocationJobSummaries": page.iter().map(describe).collect::<Vec<_>>()});
     if let Some(next) = next {
         out["nextToken"] = next.into();
     }

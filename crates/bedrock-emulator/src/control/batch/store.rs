@@ -60,7 +60,11 @@ impl JobStatus {
     pub(crate) fn is_terminal(self) -> bool {
         matches!(
             self,
-            Self::Completed | Self::PartiallyCompleted | Self::Failed | Self::Stopped | Self::Expired
+            Self::Completed
+                | Self::PartiallyCompleted
+                | Self::Failed
+                | Self::Stopped
+                | Self::Expired
         )
     }
 }
@@ -131,7 +135,8 @@ const PROGRESSION: [JobStatus; 4] = [
     JobStatus::InProgress,
 ];
 
-pub(crate) const FAILURE_MESSAGE: &str = "The batch job failed: its name asked the emulator to fail.";
+pub(crate) const FAILURE_MESSAGE: &str =
+    "The batch job failed: its name asked the emulator to fail.";
 const CONFLICT: &str = "The client request token was already used with a different request.";
 
 /// The ID of the `n`-th (1-based) job an emulator creates.

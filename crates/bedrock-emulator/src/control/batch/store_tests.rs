@@ -41,12 +41,21 @@ fn counts(_: &Job) -> RecordCounts {
 }
 
 #[test]
+fn the_documented_ids() {
+    assert_eq!(job_id(1), "2jjam91dn1gb");
+    assert_eq!(job_id(2), "6km3e0u6lfkm");
+}
+
+#[test]
 fn each_read_advances_one_step() {
     let jobs = Jobs::default();
     let arn = jobs.create(new_job("a", None, false)).unwrap();
     assert_eq!(
         arn,
-        format!("arn:aws:bedrock:us-west-2:123456789012:model-invocation-job/{}", job_id(1))
+        format!(
+            "arn:aws:bedrock:us-west-2:123456789012:model-invocation-job/{}",
+            job_id(1)
+        )
     );
     let now = SystemTime::UNIX_EPOCH;
     let seen: Vec<JobStatus> = (0..6)
@@ -75,7 +84,10 @@ fn failing_jobs_and_stops() {
     jobs.create(new_job("fail", None, true)).unwrap();
     jobs.create(new_job("b", None, false)).unwrap();
     let now = SystemTime::UNIX_EPOCH;
-    let last = (0..5).map(|_| jobs.read(&job_id(1), now, counts).unwrap()).last().unwrap();
+    let last = (0..5)
+        .map(|_| jobs.read(&job_id(1), now, counts).unwrap())
+        .last()
+        .unwrap();
     assert_eq!(last.status, JobStatus::Failed);
     assert_eq!(last.message.as_deref(), Some(FAILURE_MESSAGE));
     assert_eq!(last.counts, RecordCounts::default());
@@ -83,8 +95,14 @@ fn failing_jobs_and_stops() {
 
     assert_eq!(jobs.stop(&job_id(2), now), Some(Ok(())));
     assert_eq!(jobs.stop(&job_id(2), now), Some(Ok(())));
-    assert_eq!(jobs.read(&job_id(2), now, counts).unwrap().status, JobStatus::Stopping);
-    assert_eq!(jobs.read(&job_id(2), now, counts).unwrap().status, JobStatus::Stopped);
+    assert_eq!(
+        jobs.read(&job_id(2), now, counts).unwrap().status,
+        JobStatus::Stopping
+    );
+    assert_eq!(
+        jobs.read(&job_id(2), now, counts).unwrap().status,
+        JobStatus::Stopped
+    );
     assert_eq!(jobs.stop(&job_id(2), now), Some(Err(JobStatus::Stopped)));
     assert_eq!(jobs.stop("missing", now), None);
 }
@@ -93,7 +111,10 @@ fn failing_jobs_and_stops() {
 fn tokens_are_idempotent() {
     let jobs = Jobs::default();
     let first = jobs.create(new_job("a", Some("tok"), false)).unwrap();
-    assert_eq!(jobs.create(new_job("a", Some("tok"), false)).unwrap(), first);
+    assert_eq!(
+        jobs.create(new_job("a", Some("tok"), false)).unwrap(),
+        first
+    );
     let conflict = jobs.create(new_job("b", Some("tok"), false)).unwrap_err();
     assert_eq!(conflict.code, ErrorCode::ConflictException);
     assert_eq!(jobs.snapshot().len(), 1);

@@ -9,7 +9,8 @@ use crate::s3store;
 pub(crate) const JOB_NAME_PATTERN: &str = "[a-zA-Z0-9]{1,63}(-*[a-zA-Z0-9\\+\\-\\.]){0,63}";
 const ROLE_PATTERN: &str = "arn:aws(-[^:]+)?:iam::([0-9]{12})?:role/.+";
 const TOKEN_PATTERN: &str = "[a-zA-Z0-9]{1,256}(-*[a-zA-Z0-9]){0,256}";
-const S3_PATTERN: &str = "s3://[a-z0-9][-.a-z0-9]{1,61}[a-z0-9](?:/[-!_*'().a-z0-9A-Z]+(?:/[-!_*'().a-z0-9A-Z]+)*)?/?";
+const S3_PATTERN: &str =
+    "s3://[a-z0-9][-.a-z0-9]{1,61}[a-z0-9](?:/[-!_*'().a-z0-9A-Z]+(?:/[-!_*'().a-z0-9A-Z]+)*)?/?";
 
 fn not_null(at: &str) -> ApiError {
     ApiError::validation(format!(
@@ -51,8 +52,8 @@ pub(crate) fn role_arn(arn: &str) -> Result<(), ApiError> {
         }
         let rest = rest.strip_prefix("iam::")?;
         let (account, role) = rest.split_once(':')?;
-        let account_ok =
-            account.is_empty() || (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()));
+        let account_ok = account.is_empty()
+            || (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()));
         let role_ok = role.strip_prefix("role/").is_some_and(|r| !r.is_empty());
         (account_ok && role_ok).then_some(())
     })()
@@ -67,7 +68,9 @@ pub(crate) fn role_arn(arn: &str) -> Result<(), ApiError> {
 pub(crate) fn client_request_token(token: &str) -> Result<(), ApiError> {
     let ok = !token.is_empty()
         && token.len() <= 256
-        && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        && token
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
         && token.as_bytes()[0].is_ascii_alphanumeric()
         && !token.ends_with('-');
     if ok {
@@ -81,7 +84,9 @@ pub(crate) fn model(model_id: &str) -> Result<(), ApiError> {
     if model_id::is_valid(model_id) {
         Ok(())
     } else {
-        Err(ApiError::validation("The provided model identifier is invalid."))
+        Err(ApiError::validation(
+            "The provided model identifier is invalid.",
+        ))
     }
 }
 
@@ -96,7 +101,11 @@ pub(crate) fn s3_uri(uri: &str, at: &str) -> Result<(), ApiError> {
             && b[b.len() - 1].is_ascii_alphanumeric()
             && !key.contains("//")
             && key.bytes().all(|c| {
-                c.is_ascii_alphanumeric() || matches!(c, b'/' | b'-' | b'!' | b'_' | b'*' | b'\'' | b'(' | b')' | b'.')
+                c.is_ascii_alphanumeric()
+                    || matches!(
+                        c,
+                        b'/' | b'-' | b'!' | b'_' | b'*' | b'\'' | b'(' | b')' | b'.'
+                    )
             })
     });
     if ok && uri.len() <= 1024 {

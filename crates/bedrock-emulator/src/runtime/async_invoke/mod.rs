@@ -72,7 +72,9 @@ pub(crate) fn start(ctx: &Ctx<'_>) -> Result<Response<ResponseBody>, ApiError> {
             "The provided model identifier is invalid."
         })
     })?;
-    let input = root.get("modelInput").ok_or_else(|| not_null("modelInput"))?;
+    let input = root
+        .get("modelInput")
+        .ok_or_else(|| not_null("modelInput"))?;
     let output = root
         .get("outputDataConfig")
         .ok_or_else(|| not_null("outputDataConfig"))?;
@@ -91,7 +93,10 @@ pub(crate) fn start(ctx: &Ctx<'_>) -> Result<Response<ResponseBody>, ApiError> {
         None => None,
         Some(token) => {
             let token = schema::as_str(token, "clientRequestToken")?;
-            if token.is_empty() || token.len() > 256 || !token.bytes().all(|b| (b'!'..=b'~').contains(&b)) {
+            if token.is_empty()
+                || token.len() > 256
+                || !token.bytes().all(|b| (b'!'..=b'~').contains(&b))
+            {
                 return Err(ApiError::constraint(
                     token,
                     "clientRequestToken",
@@ -135,7 +140,10 @@ fn describe(invocation: &Invocation) -> Value {
     if let Some(message) = &invocation.failure_message {
         out.insert("failureMessage".into(), message.clone().into());
     }
-    out.insert("submitTime".into(), time::format(invocation.submit_time).into());
+    out.insert(
+        "submitTime".into(),
+        time::format(invocation.submit_time).into(),
+    );
     out.insert(
         "lastModifiedTime".into(),
         time::format(invocation.last_modified_time).into(),
@@ -173,11 +181,16 @@ pub(crate) fn get(ctx: &Ctx<'_>) -> Result<Response<ResponseBody>, ApiError> {
     Ok(json_response(&describe(&invocation)))
 }
 
-fn time_filter(pairs: &[(String, String)], name: &str) -> Result<Option<std::time::SystemTime>, ApiError> {
+fn time_filter(
+    pairs: &[(String, String)],
+    name: &str,
+) -> Result<Option<std::time::SystemTime>, ApiError> {
     query::get(pairs, name)
         .map(|raw| {
             time::parse(raw).ok_or_else(|| {
-                ApiError::validation(format!("The value of {name} is not a valid timestamp: {raw}"))
+                ApiError::validation(format!(
+                    "The value of {name} is not a valid timestamp: {raw}"
+                ))
             })
         })
         .transpose()

@@ -89,7 +89,13 @@ const CONFLICT: &str = "The client request token was already used with a differe
 
 /// The ID of the `n`-th (1-based) invocation an emulator starts.
 pub(crate) fn invocation_id(n: u64) -> String {
-    base36(Fnv::new().field(b"async-invoke").field(&n.to_le_bytes()).finish(), 12)
+    base36(
+        Fnv::new()
+            .field(b"async-invoke")
+            .field(&n.to_le_bytes())
+            .finish(),
+        12,
+    )
 }
 
 impl AsyncInvokes {
@@ -187,14 +193,26 @@ mod tests {
     }
 
     #[test]
+    fn the_documented_ids() {
+        assert_eq!(invocation_id(1), "hdp5sjj67w4a");
+        assert_eq!(invocation_id(2), "yb88d0p7q3x8");
+    }
+
+    #[test]
     fn arns_are_sequential_and_tokens_idempotent() {
         let store = AsyncInvokes::default();
         let first = store.start(submission(Some("t1"), "a", false)).unwrap();
         assert_eq!(
             first,
-            format!("arn:aws:bedrock:eu-west-1:123456789012:async-invoke/{}", invocation_id(1))
+            format!(
+                "arn:aws:bedrock:eu-west-1:123456789012:async-invoke/{}",
+                invocation_id(1)
+            )
         );
-        assert_eq!(store.start(submission(Some("t1"), "a", false)).unwrap(), first);
+        assert_eq!(
+            store.start(submission(Some("t1"), "a", false)).unwrap(),
+            first
+        );
         let conflict = store.start(submission(Some("t1"), "b", false)).unwrap_err();
         assert_eq!(conflict.code, ErrorCode::ConflictException);
         let second = store.start(submission(None, "a", false)).unwrap();

@@ -64,21 +64,25 @@ fn nova_reel(input: &Object) -> Result<String, ApiError> {
     let (prompt, shots) = match task {
         "TEXT_VIDEO" => {
             let path = "#/textToVideoParams";
-            let params = schema::as_object(schema::required(input, "textToVideoParams", "#")?, path)?;
+            let params =
+                schema::as_object(schema::required(input, "textToVideoParams", "#")?, path)?;
             images(params, path, 1)?;
             (shot_text(params, path, 512)?.to_owned(), None)
         }
         "MULTI_SHOT_AUTOMATED" => {
             let path = "#/multiShotAutomatedParams";
-            let params =
-                schema::as_object(schema::required(input, "multiShotAutomatedParams", "#")?, path)?;
+            let params = schema::as_object(
+                schema::required(input, "multiShotAutomatedParams", "#")?,
+                path,
+            )?;
             (shot_text(params, path, 4000)?.to_owned(), None)
         }
         "MULTI_SHOT_MANUAL" => {
             let path = "#/multiShotManualParams";
             let params =
                 schema::as_object(schema::required(input, "multiShotManualParams", "#")?, path)?;
-            let shots = schema::as_array(schema::required(params, "shots", path)?, &at(path, "shots"))?;
+            let shots =
+                schema::as_array(schema::required(params, "shots", path)?, &at(path, "shots"))?;
             if !(2..=20).contains(&shots.len()) {
                 return Err(malformed(format!(
                     "{path}/shots: expected between 2 and 20 items, found: {}",
@@ -88,11 +92,19 @@ fn nova_reel(input: &Object) -> Result<String, ApiError> {
             let mut texts = Vec::with_capacity(shots.len());
             for (i, shot) in shots.iter().enumerate() {
                 let shot_path = format!("{path}/shots/{i}");
-                texts.push(shot_text(schema::as_object(shot, &shot_path)?, &shot_path, 512)?);
+                texts.push(shot_text(
+                    schema::as_object(shot, &shot_path)?,
+                    &shot_path,
+                    512,
+                )?);
             }
             (texts.join(" "), Some(shots.len()))
         }
-        other => return Err(malformed(format!("#/taskType: {other} is not a valid enum value"))),
+        other => {
+            return Err(malformed(format!(
+                "#/taskType: {other} is not a valid enum value"
+            )))
+        }
     };
     let path = "#/videoGenerationConfig";
     let config = schema::as_object(schema::required(input, "videoGenerationConfig", "#")?, path)?;
@@ -218,7 +230,10 @@ mod tests {
             assert!(prompt(VideoModel::LumaRay2, &bad).is_err(), "{bad}");
         }
         assert_eq!(detect("luma.ray-v2:0"), Some(VideoModel::LumaRay2));
-        assert_eq!(detect("us.amazon.nova-reel-v1:1"), Some(VideoModel::NovaReel));
+        assert_eq!(
+            detect("us.amazon.nova-reel-v1:1"),
+            Some(VideoModel::NovaReel)
+        );
         assert_eq!(detect("amazon.nova-lite-v1:0"), None);
     }
 

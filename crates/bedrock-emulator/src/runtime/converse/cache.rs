@@ -5,9 +5,9 @@ use std::collections::{HashSet, VecDeque};
 use std::sync::{Mutex, PoisonError};
 
 use super::engine::{block_tokens, system_tokens};
-use crate::hash::Fnv;
 use super::wire::{CachePoint, ContentBlock, ConverseRequest};
 use crate::error::ApiError;
+use crate::hash::Fnv;
 use crate::model_id;
 
 const MAX_CACHE_POINTS: usize = 4;

@@ -46,9 +46,7 @@ pub(crate) async fn handle(
         }
         Some(Fault::Slow(delay)) => *delay,
         Some(Fault::Stream(_)) => Duration::ZERO,
-        None if !model_id::is_valid(ctx.label) => {
-            return Err(ApiError::validation(INVALID_MODEL))
-        }
+        None if !model_id::is_valid(ctx.label) => return Err(ApiError::validation(INVALID_MODEL)),
         None => Duration::ZERO,
     };
     let request = validate::parse(ctx.body)?;

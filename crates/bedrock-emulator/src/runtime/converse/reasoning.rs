@@ -3,9 +3,9 @@
 
 use serde_json::Value;
 
-use crate::hash::Fnv;
 use super::wire::{ContentBlock, ConverseRequest};
 use crate::error::ApiError;
+use crate::hash::Fnv;
 
 pub(crate) const PREFIX: &str = "Thinking about: ";
 const FORCED_TOOL: &str = "Thinking may not be enabled when tool_choice forces tool use.";

@@ -4,8 +4,8 @@
 use serde_json::{Map, Value};
 
 use super::engine::{count_words, ToolCall};
-use crate::hash::{splitmix, Fnv};
 use super::wire::{ConverseRequest, Message, ToolSpec};
+use crate::hash::{splitmix, Fnv};
 
 /// The phrase in the last user text that makes the model call every tool at once.
 const ALL_TOOLS: &str = "all tools";

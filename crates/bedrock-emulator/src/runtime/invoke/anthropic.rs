@@ -295,7 +295,9 @@ fn tool_choice(choice: &Value) -> Result<Option<Value>, ApiError> {
     Ok(match schema::req_str(choice, "type", "#/tool_choice")? {
         "auto" | "none" => None,
         "any" => Some(json!({"any": {}})),
-        "tool" => Some(json!({"tool": {"name": schema::req_str(choice, "name", "#/tool_choice")?}})),
+        "tool" => {
+            Some(json!({"tool": {"name": schema::req_str(choice, "name", "#/tool_choice")?}}))
+        }
         other => {
             return Err(malformed(format!(
                 "#/tool_choice/type: {other} is not a valid enum value"

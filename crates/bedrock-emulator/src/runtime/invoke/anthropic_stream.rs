@@ -58,9 +58,15 @@ pub(crate) fn events(exchange: &Exchange, latency: Latency) -> Vec<Value> {
     )];
     let mut index = 0;
     if let Some(reasoning) = &reply.reasoning {
-        out.push(block_start(index, json!({"type": "thinking", "thinking": ""})));
+        out.push(block_start(
+            index,
+            json!({"type": "thinking", "thinking": ""}),
+        ));
         for piece in word_pieces(&reasoning.text) {
-            out.push(delta(index, json!({"type": "thinking_delta", "thinking": piece})));
+            out.push(delta(
+                index,
+                json!({"type": "thinking_delta", "thinking": piece}),
+            ));
         }
         out.push(delta(
             index,
@@ -161,6 +167,9 @@ pub(crate) fn fault_frames(fault: StreamFault, exchange: &Exchange) -> Vec<Bytes
             frames.push(next.slice(..next.len() / 2));
             frames
         }
-        StreamFault::BadCrc => vec![start, eventstream::corrupt_crc(&chunk(&text_delta(0, "Hello")))],
+        StreamFault::BadCrc => vec![
+            start,
+            eventstream::corrupt_crc(&chunk(&text_delta(0, "Hello"))),
+        ],
     }
 }

@@ -41,14 +41,20 @@ fn the_message_matches_the_converse_reply() {
     assert_eq!(message["role"], "assistant");
     assert_eq!(message["model"], "claude-3-haiku-20240307");
     assert!(message["id"].as_str().unwrap().starts_with("msg_bdrk_01"));
-    assert_eq!(message["id"].as_str().unwrap().len(), "msg_bdrk_01".len() + 22);
+    assert_eq!(
+        message["id"].as_str().unwrap().len(),
+        "msg_bdrk_01".len() + 22
+    );
     assert_eq!(
         message["content"],
         json!([{"type": "text", "text": "Hello from the Bedrock emulator. You said: hi there"}])
     );
     assert_eq!(message["stop_reason"], "end_turn");
     assert_eq!(message["stop_sequence"], Value::Null);
-    assert_eq!(message["usage"], json!({"input_tokens": 2, "output_tokens": 9}));
+    assert_eq!(
+        message["usage"],
+        json!({"input_tokens": 2, "output_tokens": 9})
+    );
     assert!(message.get("amazon-bedrock-guardrailAction").is_none());
 }
 
@@ -60,7 +66,10 @@ fn stop_sequences_limits_and_system_blocks() {
     let message = message(&exchange(body));
     assert_eq!(message["stop_reason"], "stop_sequence");
     assert_eq!(message["stop_sequence"], "You said");
-    assert_eq!(message["content"][0]["text"], "Hello from the Bedrock emulator. ");
+    assert_eq!(
+        message["content"][0]["text"],
+        "Hello from the Bedrock emulator. "
+    );
     assert_eq!(message["usage"]["input_tokens"], 5);
 
     let mut body = hello("x");
@@ -89,14 +98,20 @@ fn tools_thinking_and_tool_results() {
         {"role": "user", "content": [{"type": "tool_result", "tool_use_id": id, "content": "sunny"}]},
     ]);
     let message = super::message(&exchange(body));
-    assert_eq!(message["content"][0]["text"], "Tool results received: sunny");
+    assert_eq!(
+        message["content"][0]["text"],
+        "Tool results received: sunny"
+    );
 
     let mut body = hello("think");
     body["thinking"] = json!({"type": "enabled", "budget_tokens": 1024});
     let message = super::message(&exchange(body));
     assert_eq!(message["content"][0]["type"], "thinking");
     assert_eq!(message["content"][0]["thinking"], "Thinking about: think");
-    assert!(message["content"][0]["signature"].as_str().unwrap().starts_with("sig-"));
+    assert!(message["content"][0]["signature"]
+        .as_str()
+        .unwrap()
+        .starts_with("sig-"));
 }
 
 #[test]
@@ -109,10 +124,16 @@ fn guardrail_headers_and_cache_control() {
     let blocked = exchange_with(&hello("this is blocked"), &headers, &stores).unwrap();
     let message = message(&blocked);
     assert_eq!(message["amazon-bedrock-guardrailAction"], "INTERVENED");
-    assert_eq!(message["content"][0]["text"], "Sorry, the model cannot answer this question.");
+    assert_eq!(
+        message["content"][0]["text"],
+        "Sorry, the model cannot answer this question."
+    );
     assert!(message["amazon-bedrock-trace"]["guardrail"]["inputAssessment"]["gr1"].is_object());
     let fine = exchange_with(&hello("fine"), &headers, &stores).unwrap();
-    assert_eq!(super::message(&fine)["amazon-bedrock-guardrailAction"], "NONE");
+    assert_eq!(
+        super::message(&fine)["amazon-bedrock-guardrailAction"],
+        "NONE"
+    );
 
     let body = json!({"anthropic_version": "bedrock-2023-05-31", "max_tokens": 10,
         "system": [{"type": "text", "text": "a long system prompt", "cache_control": {"type": "ephemeral"}}],
@@ -140,8 +161,10 @@ fn required_members_are_bedrocks_schema_errors() {
     );
     assert!(rejection(json!({"anthropic_version": "x", "messages": []}))
         .contains("required key [max_tokens] not found"));
-    assert!(rejection(json!({"anthropic_version": "x", "max_tokens": 5, "messages": [
-        {"role": "user", "content": [{"type": "video"}]}]}))
+    assert!(rejection(
+        json!({"anthropic_version": "x", "max_tokens": 5, "messages": [
+        {"role": "user", "content": [{"type": "video"}]}]})
+    )
     .contains("#/messages/0/content/0/type: video is not a valid enum value"));
 }
 
@@ -150,7 +173,13 @@ fn stream_events_concatenate_to_the_message() {
     let mut body = hello("stream this");
     body["thinking"] = json!({"type": "enabled", "budget_tokens": 1024});
     let exchange = exchange(body);
-    let events = events(&exchange, Latency { first_byte: 3, total: 7 });
+    let events = events(
+        &exchange,
+        Latency {
+            first_byte: 3,
+            total: 7,
+        },
+    );
     let types: Vec<&str> = events.iter().map(|e| e["type"].as_str().unwrap()).collect();
     assert_eq!(types[0], "message_start");
     assert_eq!(types[1], "content_block_start");
@@ -167,14 +196,19 @@ fn stream_events_concatenate_to_the_message() {
         .map(|e| e["delta"]["thinking"].as_str().unwrap())
         .collect();
     assert_eq!(thinking, "Thinking about: stream this");
-    assert!(events.iter().any(|e| e["delta"]["type"] == "signature_delta"));
+    assert!(events
+        .iter()
+        .any(|e| e["delta"]["type"] == "signature_delta"));
     let last = events.last().unwrap();
     assert_eq!(
         last["amazon-bedrock-invocationMetrics"],
         json!({"inputTokenCount": 2, "outputTokenCount": exchange.reply.usage.output_tokens,
                "invocationLatency": 7, "firstByteLatency": 3})
     );
-    assert_eq!(events[events.len() - 2]["usage"]["output_tokens"], exchange.reply.usage.output_tokens);
+    assert_eq!(
+        events[events.len() - 2]["usage"]["output_tokens"],
+        exchange.reply.usage.output_tokens
+    );
 }
 
 #[test]

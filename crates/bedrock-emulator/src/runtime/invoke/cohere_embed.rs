@@ -96,7 +96,13 @@ fn items(root: &schema::Object, version: Version) -> Result<Vec<Item>, ApiError>
 
 pub(crate) fn embed(body: &Value, version: Version) -> Result<Invoked, ApiError> {
     let root = schema::root(body)?;
-    let mut allowed = vec!["texts", "images", "input_type", "truncate", "embedding_types"];
+    let mut allowed = vec![
+        "texts",
+        "images",
+        "input_type",
+        "truncate",
+        "embedding_types",
+    ];
     if version == Version::V4 {
         allowed.extend(["inputs", "output_dimension", "max_tokens"]);
     }
@@ -113,9 +119,7 @@ pub(crate) fn embed(body: &Value, version: Version) -> Result<Invoked, ApiError>
     let dimensions = match (version, schema::opt_i64(root, "output_dimension", "#")?) {
         (Version::V3, _) => 1024,
         (Version::V4, None) => 1536,
-        (Version::V4, Some(d)) => {
-            schema::one_of(d, &[256, 512, 1024, 1536], "#/output_dimension")?
-        }
+        (Version::V4, Some(d)) => schema::one_of(d, &[256, 512, 1024, 1536], "#/output_dimension")?,
     };
     let types = match root.get("embedding_types") {
         None => None,
@@ -124,7 +128,11 @@ pub(crate) fn embed(body: &Value, version: Version) -> Result<Invoked, ApiError>
             let mut types = Vec::with_capacity(list.len());
             for (i, t) in list.iter().enumerate() {
                 let path = format!("#/embedding_types/{i}");
-                types.push(schema::one_of(schema::as_str(t, &path)?, &EMBEDDING_TYPES, &path)?);
+                types.push(schema::one_of(
+                    schema::as_str(t, &path)?,
+                    &EMBEDDING_TYPES,
+                    &path,
+                )?);
             }
             Some(types)
         }
@@ -136,7 +144,11 @@ pub(crate) fn embed(body: &Value, version: Version) -> Result<Invoked, ApiError>
         .map(|item| vector::normalized(vector::raw(&item.seed, dimensions)))
         .collect();
 
-    let id = uuid(Fnv::new().field(&serde_json::to_vec(body).unwrap_or_default()).finish());
+    let id = uuid(
+        Fnv::new()
+            .field(&serde_json::to_vec(body).unwrap_or_default())
+            .finish(),
+    );
     let mut out = Map::new();
     out.insert("id".into(), id.into());
     match types {
@@ -207,9 +219,15 @@ mod tests {
             .unwrap(),
         );
         assert_eq!(out["response_type"], "embeddings_by_type");
-        assert_eq!(out["embeddings"]["float"][0].as_array().unwrap().len(), 1536);
+        assert_eq!(
+            out["embeddings"]["float"][0].as_array().unwrap().len(),
+            1536
+        );
         assert_eq!(out["embeddings"]["int8"][0].as_array().unwrap().len(), 1536);
-        assert_eq!(out["embeddings"]["ubinary"][0].as_array().unwrap().len(), 192);
+        assert_eq!(
+            out["embeddings"]["ubinary"][0].as_array().unwrap().len(),
+            192
+        );
         let out = body(
             embed(
                 &json!({"inputs": [{"content": [{"type": "text", "text": "hi"}]}], "input_type": "search_query", "output_dimension": 256}),
@@ -223,7 +241,9 @@ mod tests {
     #[test]
     fn input_type_is_required_and_inputs_are_v4_only() {
         let missing = embed(&json!({"texts": ["a"]}), Version::V3).unwrap_err();
-        assert!(missing.message.contains("required key [input_type] not found"));
+        assert!(missing
+            .message
+            .contains("required key [input_type] not found"));
         let v3_inputs = json!({"inputs": [{"content": []}], "input_type": "search_query"});
         assert!(embed(&v3_inputs, Version::V3).is_err());
         let both = json!({"texts": ["a"], "images": ["data:"], "input_type": "search_query"});

@@ -56,17 +56,32 @@ mod tests {
     fn families_by_model_id() {
         let none = json!({});
         let cases = [
-            ("us.anthropic.claude-3-5-haiku-20241022-v1:0", Family::Anthropic),
+            (
+                "us.anthropic.claude-3-5-haiku-20241022-v1:0",
+                Family::Anthropic,
+            ),
             ("amazon.titan-embed-text-v1", Family::TitanEmbedV1),
             ("amazon.titan-embed-text-v2:0", Family::TitanEmbedV2),
             ("cohere.embed-english-v3", Family::CohereEmbed(Version::V3)),
-            ("cohere.embed-multilingual-v3", Family::CohereEmbed(Version::V3)),
+            (
+                "cohere.embed-multilingual-v3",
+                Family::CohereEmbed(Version::V3),
+            ),
             ("us.cohere.embed-v4:0", Family::CohereEmbed(Version::V4)),
-            ("amazon.nova-2-multimodal-embeddings-v1:0", Family::NovaEmbed),
-            ("amazon.titan-image-generator-v2:0", Family::Image(ImageModel::TitanV2)),
+            (
+                "amazon.nova-2-multimodal-embeddings-v1:0",
+                Family::NovaEmbed,
+            ),
+            (
+                "amazon.titan-image-generator-v2:0",
+                Family::Image(ImageModel::TitanV2),
+            ),
             ("amazon.nova-canvas-v1:0", Family::Image(ImageModel::Canvas)),
             ("stability.sd3-5-large-v1:0", Family::Stability),
-            ("arn:aws:bedrock:us-west-2::foundation-model/amazon.rerank-v1:0", Family::Rerank),
+            (
+                "arn:aws:bedrock:us-west-2::foundation-model/amazon.rerank-v1:0",
+                Family::Rerank,
+            ),
             ("cohere.rerank-v3-5:0", Family::Rerank),
         ];
         for (id, family) in cases {

@@ -27,12 +27,36 @@ pub(crate) const FILTERED: &str = "This request has been blocked by our content 
 const TASKS: [(&str, &str, &[ImageModel]); 7] = {
     use ImageModel::{Canvas, TitanV1, TitanV2};
     [
-        ("TEXT_IMAGE", "textToImageParams", &[TitanV1, TitanV2, Canvas]),
-        ("INPAINTING", "inPaintingParams", &[TitanV1, TitanV2, Canvas]),
-        ("OUTPAINTING", "outPaintingParams", &[TitanV1, TitanV2, Canvas]),
-        ("IMAGE_VARIATION", "imageVariationParams", &[TitanV1, TitanV2, Canvas]),
-        ("COLOR_GUIDED_GENERATION", "colorGuidedGenerationParams", &[TitanV2, Canvas]),
-        ("BACKGROUND_REMOVAL", "backgroundRemovalParams", &[TitanV2, Canvas]),
+        (
+            "TEXT_IMAGE",
+            "textToImageParams",
+            &[TitanV1, TitanV2, Canvas],
+        ),
+        (
+            "INPAINTING",
+            "inPaintingParams",
+            &[TitanV1, TitanV2, Canvas],
+        ),
+        (
+            "OUTPAINTING",
+            "outPaintingParams",
+            &[TitanV1, TitanV2, Canvas],
+        ),
+        (
+            "IMAGE_VARIATION",
+            "imageVariationParams",
+            &[TitanV1, TitanV2, Canvas],
+        ),
+        (
+            "COLOR_GUIDED_GENERATION",
+            "colorGuidedGenerationParams",
+            &[TitanV2, Canvas],
+        ),
+        (
+            "BACKGROUND_REMOVAL",
+            "backgroundRemovalParams",
+            &[TitanV2, Canvas],
+        ),
         ("VIRTUAL_TRY_ON", "virtualTryOnParams", &[Canvas]),
     ]
 };
@@ -68,7 +92,9 @@ fn task_texts<'b>(
         "INPAINTING" | "OUTPAINTING" => {
             check_base64(schema::required(params, "image", path)?, &at(path, "image"))?;
             match (params.get("maskPrompt"), params.get("maskImage")) {
-                (Some(prompt), None) => texts.push(schema::as_str(prompt, &at(path, "maskPrompt"))?),
+                (Some(prompt), None) => {
+                    texts.push(schema::as_str(prompt, &at(path, "maskPrompt"))?)
+                }
                 (None, Some(mask)) => check_base64(mask, &at(path, "maskImage"))?,
                 _ => {
                     return Err(malformed(format!(
@@ -81,7 +107,10 @@ fn task_texts<'b>(
             }
         }
         "IMAGE_VARIATION" => {
-            let images = schema::as_array(schema::required(params, "images", path)?, &at(path, "images"))?;
+            let images = schema::as_array(
+                schema::required(params, "images", path)?,
+                &at(path, "images"),
+            )?;
             if images.is_empty() || images.len() > 5 {
                 return Err(malformed(format!(
                     "{path}/images: expected between 1 and 5 items, found: {}",
@@ -93,10 +122,15 @@ fn task_texts<'b>(
             }
         }
         "COLOR_GUIDED_GENERATION" => {
-            let colors = schema::as_array(schema::required(params, "colors", path)?, &at(path, "colors"))?;
+            let colors = schema::as_array(
+                schema::required(params, "colors", path)?,
+                &at(path, "colors"),
+            )?;
             let valid = |c: &Value| {
                 c.as_str().is_some_and(|c| {
-                    c.len() == 7 && c.starts_with('#') && c[1..].bytes().all(|b| b.is_ascii_hexdigit())
+                    c.len() == 7
+                        && c.starts_with('#')
+                        && c[1..].bytes().all(|b| b.is_ascii_hexdigit())
                 })
             };
             if colors.is_empty() || colors.len() > 10 || !colors.iter().all(valid) {
@@ -120,11 +154,17 @@ pub(crate) fn generate(body: &Value, model: ImageModel) -> Result<Invoked, ApiEr
         .iter()
         .find(|(name, _, models)| *name == task && models.contains(&model))
     else {
-        return Err(malformed(format!("#/taskType: {task} is not a valid enum value")));
+        return Err(malformed(format!(
+            "#/taskType: {task} is not a valid enum value"
+        )));
     };
     let params_path = at("#", params_key);
     let params = schema::as_object(schema::required(root, params_key, "#")?, &params_path)?;
-    let max_text = if model == ImageModel::Canvas { 1024 } else { 512 };
+    let max_text = if model == ImageModel::Canvas {
+        1024
+    } else {
+        512
+    };
     let texts = task_texts(task, params, &params_path, max_text)?;
 
     let config_path = "#/imageGenerationConfig";
@@ -137,9 +177,17 @@ pub(crate) fn generate(body: &Value, model: ImageModel) -> Result<Invoked, ApiEr
                 None => 1,
             };
             if let Some(quality) = schema::opt_str(config, "quality", config_path)? {
-                schema::one_of(quality, &["standard", "premium"], &at(config_path, "quality"))?;
+                schema::one_of(
+                    quality,
+                    &["standard", "premium"],
+                    &at(config_path, "quality"),
+                )?;
             }
-            let max_seed = if model == ImageModel::Canvas { 858_993_459 } else { 2_147_483_646 };
+            let max_seed = if model == ImageModel::Canvas {
+                858_993_459
+            } else {
+                2_147_483_646
+            };
             let seed = match schema::opt_i64(config, "seed", config_path)? {
                 Some(s) => schema::range(s, 0, max_seed, &at(config_path, "seed"))?,
                 None => 0,
@@ -150,7 +198,11 @@ pub(crate) fn generate(body: &Value, model: ImageModel) -> Result<Invoked, ApiEr
     if texts.iter().any(|t| has_word(t, "blocked")) {
         return Err(ApiError::validation(FILTERED));
     }
-    let count = if task == "BACKGROUND_REMOVAL" { 1 } else { count };
+    let count = if task == "BACKGROUND_REMOVAL" {
+        1
+    } else {
+        count
+    };
     let mut hash = Fnv::new();
     hash.field(task.as_bytes()).field(&seed.to_le_bytes());
     for text in &texts {
@@ -219,7 +271,8 @@ mod tests {
         for body in bad {
             assert!(generate(&body, ImageModel::Canvas).is_err(), "{body}");
         }
-        let v1_background = json!({"taskType": "BACKGROUND_REMOVAL", "backgroundRemovalParams": {"image": PIXEL}});
+        let v1_background =
+            json!({"taskType": "BACKGROUND_REMOVAL", "backgroundRemovalParams": {"image": PIXEL}});
         assert!(generate(&v1_background, ImageModel::TitanV1).is_err());
     }
 

@@ -26,7 +26,11 @@ const MEDIA: [&str; 4] = ["text", "image", "audio", "video"];
 
 pub(crate) fn embed(body: &Value) -> Result<Invoked, ApiError> {
     let root = schema::root(body)?;
-    schema::only(root, &["schemaVersion", "taskType", "singleEmbeddingParams"], "#")?;
+    schema::only(
+        root,
+        &["schemaVersion", "taskType", "singleEmbeddingParams"],
+        "#",
+    )?;
     let version = schema::req_str(root, "schemaVersion", "#")?;
     schema::one_of(version, &[SCHEMA_VERSION], "#/schemaVersion")?;
     let task = schema::req_str(root, "taskType", "#")?;
@@ -58,7 +62,11 @@ pub(crate) fn embed(body: &Value) -> Result<Invoked, ApiError> {
         "text" => {
             let text_path = at(path, "text");
             let mode = schema::req_str(input, "truncationMode", &text_path)?;
-            schema::one_of(mode, &["START", "END", "NONE"], &at(&text_path, "truncationMode"))?;
+            schema::one_of(
+                mode,
+                &["START", "END", "NONE"],
+                &at(&text_path, "truncationMode"),
+            )?;
             match (input.get("value"), input.get("source")) {
                 (Some(value), None) => {
                     let text = schema::as_str(value, &at(&text_path, "value"))?;
@@ -74,17 +82,29 @@ pub(crate) fn embed(body: &Value) -> Result<Invoked, ApiError> {
             }
         }
         "video" => {
-            let separate = input.get("embeddingMode").and_then(Value::as_str)
-                == Some("AUDIO_VIDEO_SEPARATE");
+            let separate =
+                input.get("embeddingMode").and_then(Value::as_str) == Some("AUDIO_VIDEO_SEPARATE");
             let types = if separate {
                 vec!["VIDEO", "AUDIO"]
             } else {
                 vec!["AUDIO_VIDEO_COMBINED"]
             };
-            (Value::Object(input.clone()).to_string().into_bytes(), 1, types)
+            (
+                Value::Object(input.clone()).to_string().into_bytes(),
+                1,
+                types,
+            )
         }
-        "image" => (Value::Object(input.clone()).to_string().into_bytes(), 1, vec!["IMAGE"]),
-        _ => (Value::Object(input.clone()).to_string().into_bytes(), 1, vec!["AUDIO"]),
+        "image" => (
+            Value::Object(input.clone()).to_string().into_bytes(),
+            1,
+            vec!["IMAGE"],
+        ),
+        _ => (
+            Value::Object(input.clone()).to_string().into_bytes(),
+            1,
+            vec!["AUDIO"],
+        ),
     };
     let dimensions = usize::try_from(dimensions).unwrap_or(3072);
     let embeddings: Vec<Value> = embedding_types
@@ -120,20 +140,30 @@ mod tests {
         assert_eq!(invoked.input_tokens, 2);
         let out: Value = serde_json::from_slice(&invoked.body).unwrap();
         assert_eq!(out["embeddings"][0]["embeddingType"], "TEXT");
-        assert_eq!(out["embeddings"][0]["embedding"].as_array().unwrap().len(), 256);
+        assert_eq!(
+            out["embeddings"][0]["embedding"].as_array().unwrap().len(),
+            256
+        );
         let default = embed(&request(json!({
             "embeddingPurpose": "GENERIC_INDEX", "text": {"truncationMode": "END", "value": "x"}
         })))
         .unwrap();
         let out: Value = serde_json::from_slice(&default.body).unwrap();
-        assert_eq!(out["embeddings"][0]["embedding"].as_array().unwrap().len(), 3072);
+        assert_eq!(
+            out["embeddings"][0]["embedding"].as_array().unwrap().len(),
+            3072
+        );
     }
 
     #[test]
     fn bad_requests() {
         for bad in [
-            request(json!({"embeddingPurpose": "NOPE", "text": {"truncationMode": "END", "value": "x"}})),
-            request(json!({"embeddingPurpose": "GENERIC_INDEX", "embeddingDimension": 5, "text": {"truncationMode": "END", "value": "x"}})),
+            request(
+                json!({"embeddingPurpose": "NOPE", "text": {"truncationMode": "END", "value": "x"}}),
+            ),
+            request(
+                json!({"embeddingPurpose": "GENERIC_INDEX", "embeddingDimension": 5, "text": {"truncationMode": "END", "value": "x"}}),
+            ),
             request(json!({"embeddingPurpose": "GENERIC_INDEX"})),
             json!({"taskType": "SINGLE_EMBEDDING"}),
         ] {

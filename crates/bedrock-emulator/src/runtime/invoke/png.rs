@@ -65,13 +65,12 @@ pub(crate) fn solid_png(rgb: [u8; 3]) -> Vec<u8> {
     header.extend_from_slice(&SIDE.to_be_bytes());
     header.extend_from_slice(&[8, 2, 0, 0, 0]);
     chunk(&mut out, b"IHDR", &header);
-    let mut raw = Vec::new();
+    // Each row: filter type 0 (none), then the pixels.
+    let mut row = vec![0u8];
     for _ in 0..SIDE {
-        raw.push(0);
-        for _ in 0..SIDE {
-            raw.extend_from_slice(&rgb);
-        }
+        row.extend_from_slice(&rgb);
     }
+    let raw = row.repeat(SIDE as usize);
     chunk(&mut out, b"IDAT", &zlib_stored(&raw));
     chunk(&mut out, b"IEND", &[]);
     out
@@ -85,7 +84,9 @@ pub(crate) fn grey_jpeg() -> Vec<u8> {
     out.extend_from_slice(&[0xFF, 0xDB, 0x00, 0x43, 0x00]);
     out.extend_from_slice(&[1; 64]);
     // SOF0: 8-bit, 8x8, one component (id 1, 1x1 sampling, table 0).
-    out.extend_from_slice(&[0xFF, 0xC0, 0x00, 0x0B, 0x08, 0x00, 0x08, 0x00, 0x08, 0x01, 0x01, 0x11, 0x00]);
+    out.extend_from_slice(&[
+        0xFF, 0xC0, 0x00, 0x0B, 0x08, 0x00, 0x08, 0x00, 0x08, 0x01, 0x01, 0x11, 0x00,
+    ]);
     // DHT: DC table 0 and AC table 0, each one code of length 1 for symbol 0
     // (DC: difference category 0; AC: end of block).
     for class in [0x00u8, 0x10] {

@@ -56,7 +56,11 @@ pub(crate) fn only(object: &Object, allowed: &[&str], path: &str) -> Result<(), 
     }
 }
 
-pub(crate) fn required<'v>(object: &'v Object, key: &str, path: &str) -> Result<&'v Value, ApiError> {
+pub(crate) fn required<'v>(
+    object: &'v Object,
+    key: &str,
+    path: &str,
+) -> Result<&'v Value, ApiError> {
     object
         .get(key)
         .ok_or_else(|| malformed(format!("{path}: required key [{key}] not found")))
@@ -81,7 +85,9 @@ pub(crate) fn as_array<'v>(value: &'v Value, path: &str) -> Result<&'v Vec<Value
 }
 
 pub(crate) fn as_i64(value: &Value, path: &str) -> Result<i64, ApiError> {
-    value.as_i64().ok_or_else(|| wrong_type(path, "Integer", value))
+    value
+        .as_i64()
+        .ok_or_else(|| wrong_type(path, "Integer", value))
 }
 
 pub(crate) fn as_bool(value: &Value, path: &str) -> Result<bool, ApiError> {
@@ -96,21 +102,37 @@ pub(crate) fn req_str<'v>(object: &'v Object, key: &str, path: &str) -> Result<&
 }
 
 /// An optional string member.
-pub(crate) fn opt_str<'v>(object: &'v Object, key: &str, path: &str) -> Result<Option<&'v str>, ApiError> {
-    object.get(key).map(|v| as_str(v, &at(path, key))).transpose()
+pub(crate) fn opt_str<'v>(
+    object: &'v Object,
+    key: &str,
+    path: &str,
+) -> Result<Option<&'v str>, ApiError> {
+    object
+        .get(key)
+        .map(|v| as_str(v, &at(path, key)))
+        .transpose()
 }
 
 /// An optional integer member.
 pub(crate) fn opt_i64(object: &Object, key: &str, path: &str) -> Result<Option<i64>, ApiError> {
-    object.get(key).map(|v| as_i64(v, &at(path, key))).transpose()
+    object
+        .get(key)
+        .map(|v| as_i64(v, &at(path, key)))
+        .transpose()
 }
 
 /// `value` must be one of `allowed`.
-pub(crate) fn one_of<T: PartialEq + std::fmt::Display>(value: T, allowed: &[T], path: &str) -> Result<T, ApiError> {
+pub(crate) fn one_of<T: PartialEq + std::fmt::Display>(
+    value: T,
+    allowed: &[T],
+    path: &str,
+) -> Result<T, ApiError> {
     if allowed.contains(&value) {
         Ok(value)
     } else {
-        Err(malformed(format!("{path}: {value} is not a valid enum value")))
+        Err(malformed(format!(
+            "{path}: {value} is not a valid enum value"
+        )))
     }
 }
 
@@ -133,9 +155,13 @@ pub(crate) fn length(text: &str, min: usize, max: usize, path: &str) -> Result<(
 /// An integer within `min..=max`.
 pub(crate) fn range(value: i64, min: i64, max: i64, path: &str) -> Result<i64, ApiError> {
     if value < min {
-        Err(malformed(format!("{path}: {value} is not greater or equal to {min}")))
+        Err(malformed(format!(
+            "{path}: {value} is not greater or equal to {min}"
+        )))
     } else if value > max {
-        Err(malformed(format!("{path}: {value} is not less or equal to {max}")))
+        Err(malformed(format!(
+            "{path}: {value} is not less or equal to {max}"
+        )))
     } else {
         Ok(value)
     }
@@ -167,8 +193,10 @@ mod tests {
             message(required(object, "texts", "#").unwrap_err()),
             "Malformed input request: #: required key [texts] not found, please reformat your input and try again."
         );
-        assert!(message(one_of(100, &[256, 512], "#/dimensions").unwrap_err())
-            .contains("#/dimensions: 100 is not a valid enum value"));
+        assert!(
+            message(one_of(100, &[256, 512], "#/dimensions").unwrap_err())
+                .contains("#/dimensions: 100 is not a valid enum value")
+        );
         assert!(message(length("", 1, 5, "#/inputText").unwrap_err())
             .contains("expected minLength: 1, actual: 0"));
         assert!(message(range(9, 1, 5, "#/n").unwrap_err()).contains("9 is not less or equal to 5"));

@@ -46,8 +46,7 @@ pub(crate) fn generate(body: &Value) -> Result<Invoked, ApiError> {
     };
     // Like the real models, seed 0 means "pick one"; here it is picked from the prompt.
     let seed = if seed == 0 {
-        i64::try_from(Fnv::new().field(prompt.as_bytes()).finish() % (MAX_SEED as u64))
-            .unwrap_or(1)
+        i64::try_from(Fnv::new().field(prompt.as_bytes()).finish() % (MAX_SEED as u64)).unwrap_or(1)
             + 1
     } else {
         seed
@@ -92,10 +91,15 @@ mod tests {
         let png = STANDARD.decode(got["images"][0].as_str().unwrap()).unwrap();
         assert!(png.starts_with(b"\x89PNG"));
         let derived = out(json!({"prompt": "a red fox"}));
-        assert_eq!(derived["seeds"], out(json!({"prompt": "a red fox"}))["seeds"]);
+        assert_eq!(
+            derived["seeds"],
+            out(json!({"prompt": "a red fox"}))["seeds"]
+        );
         assert_ne!(derived["seeds"], json!([0]));
         let jpeg = out(json!({"prompt": "x", "output_format": "jpeg"}));
-        let jpeg = STANDARD.decode(jpeg["images"][0].as_str().unwrap()).unwrap();
+        let jpeg = STANDARD
+            .decode(jpeg["images"][0].as_str().unwrap())
+            .unwrap();
         assert!(jpeg.starts_with(&[0xFF, 0xD8]));
     }
 

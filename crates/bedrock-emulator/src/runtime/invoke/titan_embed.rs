@@ -13,7 +13,7 @@ const V1_DIMENSIONS: usize = 1536;
 const V2_DIMENSIONS: [i64; 3] = [256, 512, 1024];
 const MAX_INPUT_CHARS: usize = 50_000;
 
-fn input_text<'b>(root: &'b schema::Object) -> Result<&'b str, ApiError> {
+fn input_text(root: &schema::Object) -> Result<&str, ApiError> {
     let text = schema::req_str(root, "inputText", "#")?;
     schema::length(text, 1, MAX_INPUT_CHARS, "#/inputText")?;
     Ok(text)
@@ -52,17 +52,30 @@ pub(crate) fn v2(body: &Value) -> Result<Invoked, ApiError> {
     match root.get("embeddingTypes") {
         None => types.push("float"),
         Some(list) => {
-            for (i, t) in schema::as_array(list, "#/embeddingTypes")?.iter().enumerate() {
+            for (i, t) in schema::as_array(list, "#/embeddingTypes")?
+                .iter()
+                .enumerate()
+            {
                 let path = at("#/embeddingTypes", &i.to_string());
-                types.push(schema::one_of(schema::as_str(t, &path)?, &["float", "binary"], &path)?);
+                types.push(schema::one_of(
+                    schema::as_str(t, &path)?,
+                    &["float", "binary"],
+                    &path,
+                )?);
             }
             if types.is_empty() {
-                return Err(malformed("#/embeddingTypes: expected minimum item count: 1, found: 0"));
+                return Err(malformed(
+                    "#/embeddingTypes: expected minimum item count: 1, found: 0",
+                ));
             }
         }
     }
     let raw = vector::raw(text.as_bytes(), usize::try_from(dimensions).unwrap_or(1024));
-    let values = if normalize { vector::normalized(raw) } else { raw };
+    let values = if normalize {
+        vector::normalized(raw)
+    } else {
+        raw
+    };
     let floats = vector::floats(&values);
     let mut by_type = serde_json::Map::new();
     if types.contains(&"float") {
@@ -121,7 +134,11 @@ mod tests {
             json!({"inputText": "x", "embeddingTypes": ["int8"]}),
             json!({"inputText": "x", "normalize": "yes"}),
         ] {
-            assert_eq!(v2(&bad).unwrap_err().code.name(), "ValidationException", "{bad}");
+            assert_eq!(
+                v2(&bad).unwrap_err().code.name(),
+                "ValidationException",
+                "{bad}"
+            );
         }
     }
 }

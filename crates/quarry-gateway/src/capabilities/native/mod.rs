@@ -168,14 +168,13 @@ async fn run(
     record: &mut Record,
 ) -> Result<Outcome, GatewayError> {
     let route = &state.routes[route_index];
-    let remainder = paths::remainder(request.uri().path(), matched_len).ok_or_else(|| {
-        GatewayError::new(
-            Kind::NoRoute,
-            "the path does not continue the route's path with a Bedrock operation",
-        )
-    })?;
-    let call = paths::parse(request.method(), &remainder, request.uri().query())
-        .map_err(path_error)?;
+    let call = paths::parse_routed(
+        request.method(),
+        request.uri().path(),
+        matched_len,
+        request.uri().query(),
+    )
+    .map_err(path_error)?;
     record.streaming = call.operation.streams();
     if call.operation.streams() && route.plugin.response_streaming == ResponseStreaming::Deny {
         return Err(GatewayError::bad_request(

@@ -293,6 +293,32 @@ fn forwarded_query(query: Option<&str>, allowed: &[&str]) -> Option<String> {
     (!out.is_empty()).then(|| out.join("&"))
 }
 
+/// The operation of a request whose path matched a route prefix `matched_len` long: the
+/// remainder after the prefix must be a native path. Kong instead looks for
+/// `/model/{id}/{operation}` at the end of the whole path, so a Kong route such as
+/// `paths: ["/model"]` also works: when the remainder names no operation at all, the whole
+/// path is tried. A refused label is never retried.
+pub fn parse_routed(
+    method: &Method,
+    path: &str,
+    matched_len: usize,
+    query: Option<&str>,
+) -> Result<NativeCall, PathError> {
+    let first = match remainder(path, matched_len) {
+        Some(rest) => parse(method, &rest, query),
+        None => Err(PathError::Unknown(format!(
+            "the path {path:?} does not continue the route's path with a Bedrock operation"
+        ))),
+    };
+    match first {
+        Err(PathError::Unknown(message)) if matched_len > 0 => match parse(method, path, query) {
+            Err(PathError::Unknown(_)) => Err(PathError::Unknown(message)),
+            whole => whole,
+        },
+        first => first,
+    }
+}
+
 /// The remainder of `path` after the route's matched prefix, as a path starting with `/`.
 /// A prefix that ends with `/` keeps it for the remainder; a prefix that ends inside a
 /// segment (`/bedrock` matching `/bedrockx/...`) leaves no native path.

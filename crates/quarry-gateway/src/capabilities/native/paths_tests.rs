@@ -225,3 +225,33 @@ fn the_remainder_follows_the_matched_prefix() {
     );
     assert_eq!(remainder("/x", 10), None);
 }
+
+#[test]
+fn kong_style_routes_that_include_the_model_segment_still_work() {
+    let m = Method::POST;
+    // `paths: ["/bedrock"]`: the remainder is the operation.
+    let c = parse_routed(&m, "/bedrock/model/m.x/converse", 8, None).unwrap();
+    assert_eq!(c.path_and_query, "/model/m.x/converse");
+    // `paths: ["/model"]` (Kong matches `/model/{id}/{op}` anywhere): the whole path.
+    let c = parse_routed(&m, "/model/m.x/converse", 6, None).unwrap();
+    assert_eq!(c.operation, Operation::Converse);
+    assert_eq!(c.model.as_deref(), Some("m.x"));
+    // A refused label is reported, not retried elsewhere.
+    assert!(matches!(
+        parse_routed(&m, "/bedrock/model/a%2Fb/converse", 8, None),
+        Err(PathError::Invalid(_))
+    ));
+    assert!(matches!(
+        parse_routed(&m, "/model/..%2Fx/converse", 6, None),
+        Err(PathError::Invalid(_))
+    ));
+    // Neither the remainder nor the whole path is an operation.
+    assert!(matches!(
+        parse_routed(&m, "/bedrock/nothing", 8, None),
+        Err(PathError::Unknown(_))
+    ));
+    assert!(matches!(
+        parse_routed(&m, "/bedrockx/model/m.x/converse", 8, None),
+        Err(PathError::Unknown(_))
+    ));
+}
