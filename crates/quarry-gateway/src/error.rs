@@ -201,8 +201,8 @@ impl GatewayError {
     /// `{"message": ...}`.
     pub fn into_bedrock_response(self) -> Response<RespBody> {
         let (code, status) = self.bedrock_code_and_status();
-        let body = serde_json::to_vec(&serde_json::json!({ "message": self.message }))
-            .unwrap_or_default();
+        let body =
+            serde_json::to_vec(&serde_json::json!({ "message": self.message })).unwrap_or_default();
         let mut response = Response::new(full(Bytes::from(body)));
         *response.status_mut() = status;
         let headers = response.headers_mut();

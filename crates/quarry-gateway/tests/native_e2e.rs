@@ -14,12 +14,12 @@ use aws_sdk_bedrockruntime::types::{
     ContentBlock, ConversationRole, ConverseStreamOutput, Message, PerformanceConfigLatency,
     ResponseStream,
 };
+use bedrock_emulator::EmulatorConfig;
 use bedrock_emulator::{
     AuthOutcome, RecordedRequest, ACCESS_KEY_ID, FAULT_BAD_CRC, FAULT_STREAM_THROTTLE,
     FAULT_THROTTLE,
 };
 use common::aws::{self, Capture, CLIENT_AKID};
-use bedrock_emulator::EmulatorConfig;
 use common::Harness;
 use serde_json::{json, Value};
 
@@ -99,7 +99,10 @@ fn assert_resigned(r: &RecordedRequest) {
     assert_eq!(r.auth, AuthOutcome::SigV4Valid, "{r:?}");
     assert_eq!(r.access_key_id.as_deref(), Some(ACCESS_KEY_ID));
     for (name, value) in &r.headers {
-        assert!(!value.contains(KEY), "the consumer key reached Bedrock in {name}");
+        assert!(
+            !value.contains(KEY),
+            "the consumer key reached Bedrock in {name}"
+        );
         assert!(
             !value.contains(CLIENT_AKID),
             "the client's signature reached Bedrock in {name}"
@@ -376,7 +379,12 @@ async fn async_invoke_start_get_and_list_through_the_relay() {
         .unwrap();
     assert_eq!(got.invocation_arn(), arn);
     assert_eq!(got.status(), &AsyncInvokeStatus::InProgress);
-    let listed = client.list_async_invokes().max_results(5).send().await.unwrap();
+    let listed = client
+        .list_async_invokes()
+        .max_results(5)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(listed.async_invoke_summaries()[0].invocation_arn(), arn);
 
     let requests = h.upstream();
@@ -388,7 +396,10 @@ async fn async_invoke_start_get_and_list_through_the_relay() {
     assert_eq!(requests[0].body.as_ref(), capture.sent()[0].body.as_slice());
     assert_eq!(
         requests[1].raw_path,
-        format!("/async-invoke/{}", arn.replace(':', "%3A").replace('/', "%2F"))
+        format!(
+            "/async-invoke/{}",
+            arn.replace(':', "%3A").replace('/', "%2F")
+        )
     );
     assert_eq!(requests[2].raw_path, "/async-invoke?maxResults=5");
     requests.iter().for_each(assert_resigned);
@@ -637,7 +648,9 @@ async fn stream_exceptions_and_corrupt_frames_pass_through_untouched() {
 /// the `x-amzn-errortype` header and the body.
 async fn raw(h: &Harness, method: &str, path: &str) -> (u16, Option<String>, String) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut stream = tokio::net::TcpStream::connect(h.gateway.addr()).await.unwrap();
+    let mut stream = tokio::net::TcpStream::connect(h.gateway.addr())
+        .await
+        .unwrap();
     let body = r#"{"messages":[{"role":"user","content":[{"text":"hi"}]}]}"#;
     let request = format!(
         "{method} {path} HTTP/1.1\r\nhost: quarry\r\nauthorization: Bearer {KEY}\r\n\
@@ -673,11 +686,7 @@ async fn paths_that_would_escape_the_model_segment_are_refused_before_bedrock() 
     ] {
         let (status, error_type, body) = raw(&h, "POST", path).await;
         assert_eq!(status, 400, "{path}: {body}");
-        assert_eq!(
-            error_type.as_deref(),
-            Some("validationexception"),
-            "{path}"
-        );
+        assert_eq!(error_type.as_deref(), Some("validationexception"), "{path}");
         let json: Value = serde_json::from_str(&body).unwrap();
         assert!(json["message"].as_str().is_some_and(|m| !m.is_empty()));
     }

@@ -159,6 +159,29 @@ pub(super) fn thinking_enabled(out: &ConverseRequest) -> bool {
         || matches!(kind("reasoningConfig"), Some("enabled"))
 }
 
+/// Claude with thinking on refuses a `temperature` other than 1, any `top_k`, and a `top_p`
+/// below 0.95 (Anthropic's extended-thinking rules): drop the first two and raise `top_p` to
+/// 0.95, rather than let Bedrock refuse the request.
+pub(super) fn fit_sampling_to_thinking(out: &mut ConverseRequest, family: Family) {
+    if !matches!(family, Family::Anthropic(_)) {
+        return;
+    }
+    if let Some(config) = out.inference_config.as_mut() {
+        if config.temperature.is_some_and(|t| t != 1.0) {
+            config.temperature = None;
+        }
+        if let Some(p) = config.top_p.as_mut() {
+            *p = p.max(0.95);
+        }
+        if config.is_empty() {
+            out.inference_config = None;
+        }
+    }
+    if let Some(fields) = out.additional_model_request_fields.as_mut() {
+        fields.remove("top_k");
+    }
+}
+
 /// With thinking on, `any` / `tool` choices become `auto`.
 pub(super) fn unforce_tool_choice(out: &mut ConverseRequest) {
     if let Some(choice) = out

@@ -167,6 +167,7 @@ fn chat(
     reasoning::apply_effort(&mut out, family, effort);
     if reasoning::thinking_enabled(&out) {
         reasoning::unforce_tool_choice(&mut out);
+        reasoning::fit_sampling_to_thinking(&mut out, family);
     }
     if family.rejects_system() {
         move_system_to_first_user_message(&mut out);

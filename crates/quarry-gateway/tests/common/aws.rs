@@ -52,10 +52,12 @@ impl Intercept for Capture {
 }
 
 /// bedrock-runtime with a Bedrock API key (bearer auth, as with `AWS_BEARER_TOKEN_BEDROCK`).
-pub fn runtime_client(endpoint: &str, key: &str, capture: &Capture) -> aws_sdk_bedrockruntime::Client {
-    use aws_sdk_bedrockruntime::config::{
-        retry::RetryConfig, BehaviorVersion, Region, Token,
-    };
+pub fn runtime_client(
+    endpoint: &str,
+    key: &str,
+    capture: &Capture,
+) -> aws_sdk_bedrockruntime::Client {
+    use aws_sdk_bedrockruntime::config::{retry::RetryConfig, BehaviorVersion, Region, Token};
     let config = aws_sdk_bedrockruntime::Config::builder()
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new("us-east-1"))

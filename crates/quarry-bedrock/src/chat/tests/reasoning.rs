@@ -310,3 +310,39 @@ fn a_reasoning_only_prefix_counts_as_content_sent() {
     );
     assert!(t.first_content_seen());
 }
+
+#[test]
+fn claude_thinking_gets_the_sampling_anthropic_allows() {
+    let out = converse_for(
+        "us.anthropic.claude-3-7-sonnet-20250219-v1:0",
+        ask(
+            "low",
+            json!({"temperature": 0.2, "top_p": 0.5, "top_k": 40}),
+        ),
+    );
+    assert_eq!(
+        out["inferenceConfig"].get("temperature"),
+        None,
+        "temperature is dropped"
+    );
+    assert_eq!(
+        out["inferenceConfig"]["topP"], 0.95,
+        "top_p is raised to 0.95"
+    );
+    assert_eq!(
+        out["additionalModelRequestFields"].get("top_k"),
+        None,
+        "top_k is dropped"
+    );
+    assert_eq!(
+        out["additionalModelRequestFields"]["thinking"]["type"],
+        "enabled"
+    );
+    // Without thinking the same sampling goes through untouched.
+    let plain = converse_for(
+        "us.anthropic.claude-3-7-sonnet-20250219-v1:0",
+        json!({"messages": [{"role": "user", "content": "x"}], "temperature": 0.2, "top_p": 0.5}),
+    );
+    assert_eq!(plain["inferenceConfig"]["temperature"], 0.2);
+    assert_eq!(plain["inferenceConfig"]["topP"], 0.5);
+}

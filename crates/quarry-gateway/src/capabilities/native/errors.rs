@@ -16,8 +16,8 @@ pub const STREAM_EXCEPTION: &str = "internalServerException";
 
 /// An event-stream exception frame carrying `error`'s message.
 pub fn exception_frame(error: &GatewayError) -> Bytes {
-    let payload = serde_json::to_vec(&serde_json::json!({ "message": error.message }))
-        .unwrap_or_default();
+    let payload =
+        serde_json::to_vec(&serde_json::json!({ "message": error.message })).unwrap_or_default();
     let message = Message::new(payload)
         .add_header(Header::new(
             ":message-type",
@@ -119,7 +119,9 @@ mod tests {
             (
                 GatewayError::upstream(quarry_bedrock::error::parse_http_error(
                     429,
-                    Some("ThrottlingException:http://internal.amazon.com/coral/com.amazon.bedrock/"),
+                    Some(
+                        "ThrottlingException:http://internal.amazon.com/coral/com.amazon.bedrock/",
+                    ),
                     None,
                     br#"{"message":"slow down"}"#,
                 )),

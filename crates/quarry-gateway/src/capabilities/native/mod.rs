@@ -274,9 +274,7 @@ fn oneshot_tokens(
 ) -> Option<crate::stats::Tokens> {
     match call.operation {
         Operation::Converse => stats::from_usage_json(body),
-        Operation::InvokeModel
-            if !call.model.as_deref().is_some_and(stats::is_image_model) =>
-        {
+        Operation::InvokeModel if !call.model.as_deref().is_some_and(stats::is_image_model) => {
             stats::from_invoke_headers(headers)
         }
         _ => None,

@@ -258,7 +258,10 @@ fn decode_label(raw: &str) -> Result<String, PathError> {
             "contains '/' but is not an ARN: a model ID or identifier is one path segment",
         ));
     }
-    if decoded.split('/').any(|s| s.is_empty() || s == "." || s == "..") {
+    if decoded
+        .split('/')
+        .any(|s| s.is_empty() || s == "." || s == "..")
+    {
         return Err(invalid("contains an empty, '.' or '..' segment"));
     }
     Ok(decoded)

@@ -105,8 +105,14 @@ fn labels_that_could_leave_their_segment_are_refused() {
 
 #[test]
 fn unknown_operations_and_methods_are_told_apart() {
-    assert!(matches!(post("/model/m.x/chat"), Err(PathError::Unknown(_))));
-    assert!(matches!(post("/v1/chat/completions"), Err(PathError::Unknown(_))));
+    assert!(matches!(
+        post("/model/m.x/chat"),
+        Err(PathError::Unknown(_))
+    ));
+    assert!(matches!(
+        post("/v1/chat/completions"),
+        Err(PathError::Unknown(_))
+    ));
     assert!(matches!(post("/"), Err(PathError::Unknown(_))));
     assert!(matches!(post(""), Err(PathError::Unknown(_))));
     assert!(matches!(
@@ -185,12 +191,17 @@ fn agent_runtime_and_control_plane_paths() {
         ),
     ] {
         let c = post(path).unwrap();
-        assert_eq!((c.operation, c.operation.service()), (op, service), "{path}");
+        assert_eq!(
+            (c.operation, c.operation.service()),
+            (op, service),
+            "{path}"
+        );
         assert_eq!(c.path_and_query, path);
     }
     let c = get("/model-invocation-job/abc123def456", None).unwrap();
     assert_eq!(c.operation, Operation::GetModelInvocationJob);
-    let job_arn = "arn%3Aaws%3Abedrock%3Aeu-west-1%3A123456789012%3Amodel-invocation-job%2Fabc123def456";
+    let job_arn =
+        "arn%3Aaws%3Abedrock%3Aeu-west-1%3A123456789012%3Amodel-invocation-job%2Fabc123def456";
     let c = get(&format!("/model-invocation-job/{job_arn}"), None).unwrap();
     assert_eq!(c.path_and_query, format!("/model-invocation-job/{job_arn}"));
     assert_eq!(c.arn_region.as_deref(), Some("eu-west-1"));

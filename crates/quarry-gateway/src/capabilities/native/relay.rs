@@ -217,6 +217,9 @@ mod tests {
             ]
         );
         assert!(is_event_stream(&from));
-        assert!(!is_event_stream(&map(&[("Content-Type", "application/json")])));
+        assert!(!is_event_stream(&map(&[(
+            "Content-Type",
+            "application/json"
+        )])));
     }
 }

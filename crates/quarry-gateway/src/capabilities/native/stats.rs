@@ -20,7 +20,10 @@ fn tokens(usage: &TokenUsage) -> Tokens {
         prompt: u.prompt_tokens,
         completion: u.completion_tokens,
         total: u.total_tokens,
-        cached: u.prompt_tokens_details.as_ref().map_or(0, |d| d.cached_tokens),
+        cached: u
+            .prompt_tokens_details
+            .as_ref()
+            .map_or(0, |d| d.cached_tokens),
     }
 }
 
@@ -287,7 +290,10 @@ mod tests {
         let mut other = StreamUsage::default();
         other.on_frame(
             Operation::RetrieveAndGenerateStream,
-            &event("metadata", r#"{"usage":{"inputTokens":2,"outputTokens":1,"totalTokens":3}}"#),
+            &event(
+                "metadata",
+                r#"{"usage":{"inputTokens":2,"outputTokens":1,"totalTokens":3}}"#,
+            ),
         );
         assert_eq!(other.tokens, None);
     }

@@ -99,7 +99,9 @@ impl RelayBody {
 
     /// The client has received only whole frames, so one more frame can follow.
     fn at_frame_boundary(&self) -> bool {
-        self.decoder.as_ref().is_some_and(|d| !d.has_partial_frame())
+        self.decoder
+            .as_ref()
+            .is_some_and(|d| !d.has_partial_frame())
     }
 
     /// Ends the stream because of `error`, with an exception frame when one fits.
