@@ -261,6 +261,10 @@ fn ai_proxy_fields_defaults_and_vault_references() {
     assert_eq!(emb.model.options.embeddings_dimensions, Some(256));
     assert!(emb.model.options.bedrock.embeddings_normalize);
     assert_eq!(
+        emb.model.options.cohere_embedding_input_type.as_deref(),
+        Some("search_query")
+    );
+    assert_eq!(
         emb.model.options.bedrock.aws_region.as_deref(),
         Some("ap-southeast-2")
     );

@@ -500,6 +500,57 @@ async fn rerank_from_a_sigv4_client_is_resigned_with_the_gateway_credentials() {
 }
 
 #[tokio::test]
+async fn retrieve_and_generate_stream_relays_the_session_header_and_the_stream() {
+    use aws_sdk_bedrockagentruntime::types::{
+        KnowledgeBaseRetrieveAndGenerateConfiguration, RetrieveAndGenerateConfiguration,
+        RetrieveAndGenerateInput, RetrieveAndGenerateType,
+    };
+    let h = harness().await;
+    let capture = Capture::default();
+    let client = aws::agent_client(&format!("{}/agent", h.base_url()), &capture);
+    let mut output = client
+        .retrieve_and_generate_stream()
+        .input(
+            RetrieveAndGenerateInput::builder()
+                .text("Where is the office?")
+                .build()
+                .unwrap(),
+        )
+        .retrieve_and_generate_configuration(
+            RetrieveAndGenerateConfiguration::builder()
+                .r#type(RetrieveAndGenerateType::KnowledgeBase)
+                .knowledge_base_configuration(
+                    KnowledgeBaseRetrieveAndGenerateConfiguration::builder()
+                        .knowledge_base_id("KB12345678")
+                        .model_arn(HAIKU)
+                        .build()
+                        .unwrap(),
+                )
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    // The SDK reads the session ID from `x-amzn-bedrock-knowledge-base-session-id`.
+    assert_eq!(output.session_id().len(), 36);
+    let mut text = String::new();
+    while let Some(event) = output.stream.recv().await.unwrap() {
+        if let Ok(o) = event.as_output() {
+            text.push_str(o.text());
+        }
+    }
+    assert_eq!(text, "Emulated answer to: Where is the office?");
+    let upstream = only_upstream(&h);
+    assert_eq!(upstream.operation, "RetrieveAndGenerateStream");
+    assert_eq!(upstream.body.as_ref(), capture.last().body.as_slice());
+    assert_resigned(&upstream);
+    let lines = h.stats_lines(1).await;
+    assert_eq!(lines[0]["ai"]["proxy"]["meta"]["request_mode"], "stream");
+    assert!(lines[0].get("error").is_none(), "{}", lines[0]);
+}
+
+#[tokio::test]
 async fn model_invocation_jobs_through_the_control_plane_client() {
     use aws_sdk_bedrock::types::{
         ModelInvocationJobInputDataConfig, ModelInvocationJobOutputDataConfig,
@@ -642,6 +693,38 @@ async fn stream_exceptions_and_corrupt_frames_pass_through_untouched() {
     let lines = h.stats_lines(2).await;
     assert_eq!(lines[0]["error"], "upstream_stream_error");
     assert_eq!(lines[1]["error"], "upstream_stream_corrupt");
+}
+
+#[tokio::test]
+async fn a_relayed_stream_that_goes_silent_ends_with_a_modelled_exception() {
+    let config = config().replace("read_timeout: 5000", "read_timeout: 300");
+    let h = Harness::start_full(
+        &config,
+        EmulatorConfig::default(),
+        &[("AWS_ENDPOINT_URL", "{UPSTREAM}")],
+    )
+    .await;
+    let capture = Capture::default();
+    let client = aws::runtime_client(&format!("{}/bedrock", h.base_url()), KEY, &capture);
+    let mut output = client
+        .converse_stream()
+        .model_id("quarry.fault-slow-20000")
+        .messages(user("hi"))
+        .send()
+        .await
+        .unwrap();
+    let error = loop {
+        match output.stream.recv().await {
+            Ok(Some(_)) => {}
+            Ok(None) => panic!("the stream ended cleanly"),
+            Err(e) => break e.into_service_error(),
+        }
+    };
+    // Quarry appended one well-formed exception frame: the SDK raises it, no CRC error.
+    assert!(error.is_internal_server_exception(), "{error:?}");
+    assert!(error.message().unwrap().contains("300 ms"), "{error:?}");
+    let lines = h.stats_lines(1).await;
+    assert_eq!(lines[0]["error"], "upstream_timeout");
 }
 
 /// Sends one raw HTTP/1.1 request (no client-side path normalisation) and returns the status,

@@ -35,7 +35,11 @@ async fn model_options_fill_what_the_client_left_out_and_the_client_wins() {
         sent["inferenceConfig"],
         json!({"maxTokens": 77, "temperature": 0.3, "topP": 0.9})
     );
-    assert_eq!(sent["additionalModelRequestFields"], json!({"top_k": 40}));
+    // Nova reads top_k from its own inferenceConfig inside additionalModelRequestFields.
+    assert_eq!(
+        sent["additionalModelRequestFields"],
+        json!({"inferenceConfig": {"topK": 40}})
+    );
     assert_eq!(sent["performanceConfig"], json!({"latency": "optimized"}));
 
     h.post(
@@ -51,7 +55,10 @@ async fn model_options_fill_what_the_client_left_out_and_the_client_wins() {
         sent["inferenceConfig"],
         json!({"maxTokens": 5, "temperature": 1.0, "topP": 0.5})
     );
-    assert_eq!(sent["additionalModelRequestFields"], json!({"top_k": 3}));
+    assert_eq!(
+        sent["additionalModelRequestFields"],
+        json!({"inferenceConfig": {"topK": 3}})
+    );
     assert_eq!(
         sent["performanceConfig"],
         json!({"latency": "optimized"}),

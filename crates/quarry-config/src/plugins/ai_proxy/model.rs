@@ -91,7 +91,7 @@ fn region(ctx: &mut Ctx<'_>, b: &mut Obj<'_>) -> Option<String> {
 
 fn options(ctx: &mut Ctx<'_>, mut o: Obj<'_>) -> ModelOptions {
     let u32_max = i64::from(u32::MAX);
-    let parsed = ModelOptions {
+    let mut parsed = ModelOptions {
         max_tokens: o
             .integer(ctx, "max_tokens", 1, u32_max)
             .and_then(|v| u32::try_from(v).ok()),
@@ -112,6 +112,7 @@ fn options(ctx: &mut Ctx<'_>, mut o: Obj<'_>) -> ModelOptions {
             .object(ctx, "bedrock")
             .map(|b| bedrock(ctx, b))
             .unwrap_or_default(),
+        cohere_embedding_input_type: None,
     };
     if parsed.temperature.is_some_and(|t| t > 1.0) {
         ctx.warn(format!(
@@ -121,7 +122,8 @@ fn options(ctx: &mut Ctx<'_>, mut o: Obj<'_>) -> ModelOptions {
     }
     if let Some(mut cohere) = o.object(ctx, "cohere") {
         // Bedrock serves Cohere embedding models, so their input type is meaningful here.
-        cohere.one_of(ctx, "embedding_input_type", COHERE_INPUT_TYPES);
+        parsed.cohere_embedding_input_type =
+            cohere.one_of(ctx, "embedding_input_type", COHERE_INPUT_TYPES);
         foreign::check(ctx, &mut cohere, &[scalar("wait_for_model", Unset::Null)]);
         cohere.finish(ctx);
     }

@@ -166,6 +166,9 @@ pub struct ModelOptions {
     pub cache_read_cost: Option<f64>,
     pub cache_write_cost: Option<f64>,
     pub embeddings_dimensions: Option<u32>,
+    /// `cohere.embedding_input_type` (Cohere Embed's `input_type`); unset means Kong's default,
+    /// `classification`, which the embeddings translator applies.
+    pub cohere_embedding_input_type: Option<String>,
     pub bedrock: BedrockOptions,
 }
 
