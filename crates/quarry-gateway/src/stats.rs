@@ -140,8 +140,9 @@ impl Record {
                         plugin_id: &self.plugin_path,
                         provider_name: "bedrock",
                         route_type: self.route_type,
-                        request_model: &self.request_model,
-                        response_model: &self.response_model,
+                        // A call that names no model (rerank, job listings) logs null, not "".
+                        request_model: Some(self.request_model.as_str()).filter(|m| !m.is_empty()),
+                        response_model: Some(self.response_model.as_str()).filter(|m| !m.is_empty()),
                         llm_latency: self.latency_ms,
                         request_mode: if self.streaming { "stream" } else { "oneshot" },
                     },
@@ -198,8 +199,8 @@ struct Meta<'a> {
     plugin_id: &'a str,
     provider_name: &'static str,
     route_type: &'static str,
-    request_model: &'a str,
-    response_model: &'a str,
+    request_model: Option<&'a str>,
+    response_model: Option<&'a str>,
     llm_latency: u64,
     request_mode: &'static str,
 }
