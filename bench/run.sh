@@ -46,6 +46,8 @@ run direct-max      -c 32 -m POST -H 'content-type: application/json' -d "$CONVE
 run quarry-max      -c 32 -m POST -H 'content-type: application/json' -d "$CHAT" "http://$GW/v1/chat/completions"
 run direct-1000rps  -q 1000 -c 16 -m POST -H 'content-type: application/json' -d "$CONVERSE" "$DIRECT/converse"
 run quarry-1000rps  -q 1000 -c 16 -m POST -H 'content-type: application/json' -d "$CHAT" "http://$GW/v1/chat/completions"
+run quarry-native-1000rps -q 1000 -c 16 -m POST -H 'content-type: application/json' -d "$CONVERSE" "http://$GW/bedrock/model/amazon.nova-lite-v1%3A0/converse"
+run quarry-native-max -c 32 -m POST -H 'content-type: application/json' -d "$CONVERSE" "http://$GW/bedrock/model/amazon.nova-lite-v1%3A0/converse"
 run direct-stream   -c 32 -m POST -H 'content-type: application/json' -d "$CONVERSE" "$DIRECT/converse-stream"
 run quarry-stream   -c 32 -m POST -H 'content-type: application/json' -d "$STREAM" "http://$GW/v1/chat/completions"
 echo "quarry RSS after load: $(rss)"

@@ -99,6 +99,23 @@ pub(crate) struct StreamCounters {
     started: AtomicU64,
     completed: AtomicU64,
     aborted: AtomicU64,
+    /// The bytes of the latest stream, kept when requests are recorded, so a test can check
+    /// that a proxy relayed them unchanged.
+    capture: bool,
+    last: std::sync::Mutex<Bytes>,
+}
+
+impl StreamCounters {
+    pub(crate) fn new(capture: bool) -> Self {
+        Self {
+            capture,
+            ..Self::default()
+        }
+    }
+
+    pub(crate) fn last_stream(&self) -> Bytes {
+        self.last.lock().map(|b| b.clone()).unwrap_or_default()
+    }
 }
 
 /// Streams the emulator started, finished sending, and saw dropped before their last frame
@@ -125,6 +142,12 @@ impl ResponseBody {
     pub(crate) fn track(mut self, counters: &Arc<StreamCounters>) -> Self {
         if let Kind::Frames(frames) = &mut self.kind {
             counters.started.fetch_add(1, Ordering::Relaxed);
+            if counters.capture {
+                let all: Vec<u8> = frames.frames.as_slice().concat();
+                if let Ok(mut last) = counters.last.lock() {
+                    *last = Bytes::from(all);
+                }
+            }
             frames.counters = Some(Arc::clone(counters));
         }
         self

@@ -84,6 +84,11 @@ impl Emulator {
             .unwrap_or_default()
     }
 
+    /// The exact bytes of the latest event stream sent (empty unless requests are recorded).
+    pub fn last_stream_bytes(&self) -> bytes::Bytes {
+        self.state.streams.last_stream()
+    }
+
     /// How the emulator's streams ended so far.
     pub fn stream_stats(&self) -> crate::StreamStats {
         self.state.streams.snapshot()

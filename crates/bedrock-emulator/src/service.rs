@@ -38,7 +38,7 @@ impl State {
             recorder: config
                 .record_requests
                 .then(|| Recorder::new(RECORD_CAPACITY)),
-            streams: Arc::default(),
+            streams: Arc::new(StreamCounters::new(config.record_requests)),
             stores: Stores::default(),
         }
     }

@@ -1,6 +1,7 @@
 //! Criterion benches for the per-request pure functions: the chat request mapping (parse the
 //! OpenAI JSON, translate, encode the Converse JSON), the response mapping, SigV4 signing, and
-//! the stream translation (decode event-stream frames, write SSE).
+//! the stream translation (decode event-stream frames, write SSE), and the embeddings mapping
+//! of a 96-input request (plan the InvokeModel bodies; parse 96 answers and write OpenAI's list).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::hint::black_box;
@@ -12,8 +13,10 @@ use aws_smithy_types::event_stream::{Header, HeaderValue, Message};
 use bytes::BytesMut;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use quarry_bedrock::chat::{self, ChatDefaults, ResponseMeta, StreamFormat, StreamTranslator};
+use quarry_bedrock::embeddings::{self, EmbeddingDefaults, EmbeddingFamily};
 use quarry_bedrock::eventstream::{Frame, FrameDecoder};
 use quarry_bedrock::sign::{sign_v4, ToSign, BEDROCK_SERVICE};
+use quarry_openai::embeddings::{EmbeddingRequest, EncodingFormat};
 
 const CHAT: &str = r#"{"model":"us.anthropic.claude-sonnet-4-5-20250929-v1:0","max_tokens":512,"temperature":0.7,"stop":["END"],"messages":[{"role":"system","content":"You are a helpful assistant."},{"role":"user","content":"What is the capital of France?"},{"role":"assistant","content":"Paris."},{"role":"user","content":[{"type":"text","text":"And of Germany? Answer in one word."}]}]}"#;
 
@@ -197,5 +200,83 @@ fn benches(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(hot_paths, benches);
+/// 96 Titan v2 answers of 1024 single-precision components each, as Bedrock writes them
+/// (shortest round-trip decimals, `embedding` and `embeddingsByType.float` both present).
+fn titan_answers() -> Vec<Vec<u8>> {
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    (0..96)
+        .map(|i| {
+            let vector: Vec<f32> = (0..1024)
+                .map(|_| {
+                    state = state
+                        .wrapping_mul(6_364_136_223_846_793_005)
+                        .wrapping_add(1_442_695_040_888_963_407);
+                    ((state >> 40) as f32 / (1u64 << 24) as f32) * 0.2 - 0.1
+                })
+                .collect();
+            serde_json::to_vec(&serde_json::json!({
+                "embedding": vector,
+                "inputTextTokenCount": 5 + i % 7,
+                "embeddingsByType": {"float": vector}
+            }))
+            .unwrap()
+        })
+        .collect()
+}
+
+fn embeddings_benches(c: &mut Criterion) {
+    let texts: Vec<String> = (0..96)
+        .map(|i| format!("Document {i}: a short passage about topic {i} to embed for search."))
+        .collect();
+    let request = serde_json::to_vec(&serde_json::json!({
+        "model": "amazon.titan-embed-text-v2:0", "input": texts, "dimensions": 1024
+    }))
+    .unwrap();
+    let defaults = EmbeddingDefaults::default();
+    c.bench_function("embeddings_request_mapping_96", |b| {
+        b.iter(|| {
+            let req: EmbeddingRequest = serde_json::from_slice(black_box(&request)).unwrap();
+            black_box(
+                embeddings::plan_embeddings(&req, &defaults, "amazon.titan-embed-text-v2:0")
+                    .unwrap(),
+            )
+        })
+    });
+
+    let answers = titan_answers();
+    for (name, encoding) in [
+        ("embeddings_response_mapping_96", EncodingFormat::Float),
+        (
+            "embeddings_response_mapping_96_base64",
+            EncodingFormat::Base64,
+        ),
+    ] {
+        c.bench_function(name, |b| {
+            b.iter(|| {
+                let mut vectors = Vec::with_capacity(96);
+                let mut tokens = 0;
+                for answer in &answers {
+                    tokens += embeddings::parse_embeddings_call(
+                        EmbeddingFamily::TitanV2,
+                        black_box(answer),
+                        None,
+                        &mut vectors,
+                    )
+                    .unwrap();
+                }
+                black_box(
+                    embeddings::embeddings_response(
+                        "amazon.titan-embed-text-v2:0",
+                        encoding,
+                        &vectors,
+                        tokens,
+                    )
+                    .unwrap(),
+                )
+            })
+        });
+    }
+}
+
+criterion_group!(hot_paths, benches, embeddings_benches);
 criterion_main!(hot_paths);

@@ -3,8 +3,12 @@
 //! Bedrock error model. Nothing in this crate does I/O: the gateway owns sockets and clocks.
 
 pub mod chat;
+pub mod embeddings;
 pub mod endpoint;
 pub mod error;
 pub mod eventstream;
+pub mod images;
+pub mod invoke;
+pub mod rerank;
 pub mod sign;
 pub mod wire;

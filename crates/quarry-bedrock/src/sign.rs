@@ -2,8 +2,9 @@
 //!
 //! The caller passes the URL exactly as it goes on the wire (each path label encoded once);
 //! `aws-sigv4`'s defaults for non-S3 services encode it again for the canonical request and
-//! normalise the path, which is what Bedrock verifies. Only the headers the gateway sets are
-//! signed: a client's headers never reach this function.
+//! normalise the path, which is what Bedrock verifies. Only the headers the caller passes are
+//! signed: the gateway passes the ones it sets, plus — on native routes — the client's
+//! `content-type`, `accept` and `x-amzn-bedrock-*` headers, which Bedrock reads.
 
 use std::time::SystemTime;
 

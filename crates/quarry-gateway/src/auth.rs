@@ -151,7 +151,9 @@ pub fn refusal_response(
             };
             let body =
                 serde_json::to_vec(&serde_json::json!({ "message": message })).unwrap_or_default();
-            (StatusCode::FORBIDDEN, body)
+            // 401 as the issue asks; AWS SDKs read the exception from x-amzn-ErrorType, so they
+            // still raise UnrecognizedClientException / MissingAuthenticationTokenException.
+            (StatusCode::UNAUTHORIZED, body)
         }
     };
     let mut response = Response::new(full(Bytes::from(body)));

@@ -190,7 +190,8 @@ pub async fn send_signed(
     upstream::send(client, request, route.read_timeout).await
 }
 
-async fn read_error(response: Response<Incoming>, timeout: Duration) -> GatewayError {
+/// Bedrock's non-2xx answer as a [`GatewayError`] with its status and exception name.
+pub async fn read_error(response: Response<Incoming>, timeout: Duration) -> GatewayError {
     let status = response.status().as_u16();
     let header_str = |name: &str| {
         response

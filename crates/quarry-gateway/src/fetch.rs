@@ -28,6 +28,10 @@ use crate::error::GatewayError;
 
 /// Bedrock's limit of images per Converse request.
 pub const MAX_IMAGES: usize = 20;
+/// Fetches running at once across the whole gateway; more wait their turn.
+pub const MAX_CONCURRENT_FETCHES: usize = 32;
+/// Fetched bytes one request may hold in total (each image is also limited by fetch_max_bytes).
+pub const MAX_BYTES_PER_REQUEST: u64 = 32 * 1024 * 1024;
 
 type FetchClient<R> = Client<hyper_rustls::HttpsConnector<HttpConnector<R>>, Empty<Bytes>>;
 
@@ -35,6 +39,7 @@ type FetchClient<R> = Client<hyper_rustls::HttpsConnector<HttpConnector<R>>, Emp
 pub struct ImageFetcher {
     public_only: FetchClient<PublicOnly>,
     any: FetchClient<GaiResolver>,
+    permits: tokio::sync::Semaphore,
 }
 
 impl ImageFetcher {
@@ -42,6 +47,7 @@ impl ImageFetcher {
         Self {
             public_only: client(PublicOnly(GaiResolver::new())),
             any: client(GaiResolver::new()),
+            permits: tokio::sync::Semaphore::new(MAX_CONCURRENT_FETCHES),
         }
     }
 
@@ -106,6 +112,11 @@ impl ImageFetcher {
                 }
             }
         }
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|_| fail("the gateway is shutting down".into()))?;
         let timeout = Duration::from_millis(limits.fetch_timeout_ms);
         let max = usize::try_from(limits.fetch_max_bytes).unwrap_or(usize::MAX);
         let request = http::Request::get(uri)
@@ -201,7 +212,10 @@ where
         .https_or_http()
         .enable_http1()
         .wrap_connector(http);
-    Client::builder(TokioExecutor::new()).build(https)
+    // No idle connections kept to hosts the clients chose.
+    Client::builder(TokioExecutor::new())
+        .pool_max_idle_per_host(0)
+        .build(https)
 }
 
 fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
@@ -252,6 +266,24 @@ pub fn is_public(ip: IpAddr) -> bool {
                 return is_public(IpAddr::V4(v4));
             }
             let s = v6.segments();
+            // Addresses that embed an IPv4 address: judge the embedded one.
+            let embedded = |hi: u16, lo: u16| {
+                IpAddr::V4(std::net::Ipv4Addr::new(
+                    (hi >> 8) as u8,
+                    hi as u8,
+                    (lo >> 8) as u8,
+                    lo as u8,
+                ))
+            };
+            if s[..6] == [0; 6] {
+                return is_public(embedded(s[6], s[7])); // IPv4-compatible ::a.b.c.d
+            }
+            if s[0] == 0x2002 {
+                return is_public(embedded(s[1], s[2])); // 6to4
+            }
+            if s[0] == 0x2001 && s[1] == 0 {
+                return false; // Teredo
+            }
             !(v6.is_loopback()
                 || v6.is_unspecified()
                 || v6.is_multicast()
@@ -259,7 +291,7 @@ pub fn is_public(ip: IpAddr) -> bool {
                 || (s[0] & 0xffc0) == 0xfe80 // link-local
                 || (s[0] & 0xffc0) == 0xfec0 // site-local
                 || (s[0] == 0x2001 && s[1] == 0x0db8) // documentation
-                || (s[0] == 0x0064 && s[1] == 0xff9b)) // NAT64: may reach private v4
+                || (s[0] == 0x0064 && s[1] == 0xff9b)) // NAT64 (also 64:ff9b:1::/48): may reach private v4
         }
     }
 }
@@ -314,6 +346,9 @@ mod tests {
             "fd00:ec2::254",
             "::ffff:127.0.0.1",
             "64:ff9b::a9fe:a9fe",
+            "::a9fe:a9fe",
+            "2002:a9fe:a9fe::1",
+            "2001:0:4136:e378::1",
         ] {
             assert!(!is_public(ip.parse().unwrap()), "{ip}");
         }

@@ -12,6 +12,7 @@ use crate::auth;
 use crate::body::RespBody;
 use crate::capabilities::chat::{self, Mode};
 use crate::capabilities::native;
+use crate::capabilities::{embeddings, images, rerank};
 use crate::error::{GatewayError, Kind};
 use crate::state::State;
 
@@ -82,6 +83,19 @@ async fn dispatch(
                 started,
             )
             .await
+        }
+        // Kong has no rerank route type: embeddings routes also answer `…/rerank`.
+        (LlmFormat::Openai, RouteType::Embeddings) if request.uri().path().ends_with("/rerank") => {
+            rerank::handle(Arc::clone(&state), route_index, request, started).await
+        }
+        (LlmFormat::Openai, RouteType::Embeddings) => {
+            embeddings::handle(Arc::clone(&state), route_index, request, started).await
+        }
+        (LlmFormat::Openai, RouteType::ImageGenerations) => {
+            images::handle_generations(Arc::clone(&state), route_index, request, started).await
+        }
+        (LlmFormat::Openai, RouteType::ImageEdits) => {
+            images::handle_edits(Arc::clone(&state), route_index, request, started).await
         }
         (LlmFormat::Openai, other) => GatewayError::new(
             Kind::NotImplemented,

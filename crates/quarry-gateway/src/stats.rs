@@ -142,7 +142,8 @@ impl Record {
                         route_type: self.route_type,
                         // A call that names no model (rerank, job listings) logs null, not "".
                         request_model: Some(self.request_model.as_str()).filter(|m| !m.is_empty()),
-                        response_model: Some(self.response_model.as_str()).filter(|m| !m.is_empty()),
+                        response_model: Some(self.response_model.as_str())
+                            .filter(|m| !m.is_empty()),
                         llm_latency: self.latency_ms,
                         request_mode: if self.streaming { "stream" } else { "oneshot" },
                     },

@@ -399,3 +399,22 @@ async fn family_rules_apply_to_profiles_and_arns() {
     assert_eq!(status, 400, "{body}");
     assert!(body.contains("\"param\":\"tools\""), "{body}");
 }
+
+#[tokio::test]
+async fn family_rules_see_through_foundation_model_and_profile_arns() {
+    let h = Harness::start(&chat_config("")).await;
+    for model in [
+        "arn:aws:bedrock:us-east-1::foundation-model/amazon.titan-text-express-v1",
+        "arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-sonnet-4-5-20250929-v1:0",
+    ] {
+        post_json(&h, json!({"model": model, "temperature": 0.2, "top_p": 0.9, "messages": [
+            {"role": "system", "content": "Be brief."}, {"role": "user", "content": "x"}]})).await;
+        let sent = h.last_upstream_json();
+        if model.contains("titan") {
+            assert!(sent.get("system").is_none(), "{model}: Titan takes no system prompt");
+            assert_eq!(sent["messages"][0]["content"][0]["text"], "Be brief.\n\nx");
+        } else {
+            assert_eq!(sent["inferenceConfig"], json!({"temperature": 0.2}), "{model}: top_p dropped for Claude 4.5");
+        }
+    }
+}

@@ -20,10 +20,21 @@ const PNG: &[u8] = &[
 
 /// Serves `body` with `content_type` to every connection; returns the base URL.
 async fn image_server(body: &'static [u8], content_type: &'static str) -> String {
+    image_server_counting(body, content_type).await.0
+}
+
+/// Like `image_server`, with a count of the connections it accepted.
+async fn image_server_counting(
+    body: &'static [u8],
+    content_type: &'static str,
+) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
+    let hits = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = hits.clone();
     tokio::spawn(async move {
         while let Ok((mut socket, _)) = listener.accept().await {
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
             tokio::spawn(async move {
                 let mut buf = [0u8; 4096];
                 let _ = socket.read(&mut buf).await;
@@ -36,7 +47,7 @@ async fn image_server(body: &'static [u8], content_type: &'static str) -> String
             });
         }
     });
-    format!("http://{addr}")
+    (format!("http://{addr}"), hits)
 }
 
 fn image_request(url: &str) -> String {
@@ -106,6 +117,28 @@ async fn a_fetching_route_sends_the_bytes_to_bedrock() {
     assert_eq!(
         sent["messages"][0]["content"][1],
         json!({"image": {"format": "png", "source": {"bytes": b64}}})
+    );
+}
+
+#[tokio::test]
+async fn a_host_name_that_resolves_to_a_private_address_is_never_connected_to() {
+    let h = Harness::start(&fetch_config("")).await;
+    let (url, hits) = image_server_counting(PNG, "image/png").await;
+    let port = url.rsplit(':').next().unwrap();
+    // `localhost` passes the literal-IP check; only the resolver guard can stop it.
+    let target = format!("http://localhost:{port}/cat.png");
+    let (status, _, body) = h
+        .post("/v1/chat/completions", &image_request(&target))
+        .await;
+    assert_eq!(status, 400, "{body}");
+    assert!(
+        body.contains("resolves only to non-public addresses"),
+        "{body}"
+    );
+    assert_eq!(
+        hits.load(std::sync::atomic::Ordering::SeqCst),
+        0,
+        "the server was never contacted"
     );
 }
 

@@ -364,19 +364,24 @@ routes:
         config:
           route_type: llm/v1/chat
           llm_format: bedrock
+          auth:
+            aws_access_key_id: {akid}
+            aws_secret_access_key: {secret}
           model:
             provider: bedrock
             options:
               upstream_url: "{{UPSTREAM}}"
               bedrock: {{aws_region: us-east-1}}
       - name: key-auth
-{CONSUMERS}"#
+{CONSUMERS}"#,
+        akid = bedrock_emulator::ACCESS_KEY_ID,
+        secret = bedrock_emulator::SECRET_ACCESS_KEY,
     );
     let h = Harness::start(&yaml).await;
     let path = "/model/anthropic.claude-3-haiku-20240307-v1%3A0/converse";
     let body = r#"{"messages":[{"role":"user","content":[{"text":"hi"}]}]}"#;
     let reply = post(&h, path, &[], body).await;
-    assert_eq!(reply.status, 403, "{}", reply.body);
+    assert_eq!(reply.status, 401, "{}", reply.body);
     assert_eq!(
         reply.headers["x-amzn-errortype"],
         "MissingAuthenticationTokenException"
@@ -392,7 +397,7 @@ routes:
         body,
     )
     .await;
-    assert_eq!(reply.status, 403, "{}", reply.body);
+    assert_eq!(reply.status, 401, "{}", reply.body);
     assert_eq!(
         reply.headers["x-amzn-errortype"],
         "UnrecognizedClientException"
@@ -401,7 +406,8 @@ routes:
         reply.json(),
         json!({"message": "The security token included in the request is invalid."})
     );
-    // A good key passes the auth phase (what the route then does is another issue's).
+    assert!(h.upstream().is_empty(), "refused calls never reach Bedrock");
+    // A good key passes, and the relay signs the call with the gateway's own credentials.
     let reply = post(
         &h,
         path,
@@ -409,11 +415,12 @@ routes:
         body,
     )
     .await;
-    assert!(
-        reply.status != 401 && reply.status != 403,
-        "{}: {}",
-        reply.status,
-        reply.body
-    );
-    assert!(h.upstream().len() <= 1);
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let upstream = h.upstream();
+    assert_eq!(upstream.len(), 1);
+    assert_eq!(upstream[0].auth, bedrock_emulator::AuthOutcome::SigV4Valid);
+    assert!(!upstream[0]
+        .headers
+        .iter()
+        .any(|(_, v)| v.contains(ALICE_KEY)));
 }

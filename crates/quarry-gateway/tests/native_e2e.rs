@@ -810,3 +810,32 @@ async fn a_pinned_model_refuses_others_and_strip_path_false_works_the_same() {
         br#"{"messages":[{"role":"user","content":[{"text":"hi"}]}]}"#
     );
 }
+
+#[tokio::test]
+async fn relayed_stream_bytes_are_exactly_the_bytes_bedrock_sent() {
+    let h = harness().await;
+    let body = r#"{"messages":[{"role":"user","content":[{"text":"relay me untouched"}]}]}"#;
+    let response = reqwest::Client::new()
+        .post(format!(
+            "{}/bedrock/model/anthropic.claude-3-haiku-20240307-v1%3A0/converse-stream",
+            h.base_url()
+        ))
+        .header("authorization", format!("Bearer {KEY}"))
+        .header("content-type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/vnd.amazon.eventstream"
+    );
+    let received = response.bytes().await.unwrap();
+    let sent = h.emulator.last_stream_bytes();
+    assert!(!sent.is_empty());
+    assert_eq!(
+        received, sent,
+        "not one byte of the event stream was re-encoded"
+    );
+}

@@ -1,5 +1,6 @@
 //! OpenAI's HTTP API as Quarry speaks it: serde types that mirror OpenAI's JSON (chat
-//! completions, legacy completions), the error envelope and the server-sent-events encoder.
+//! completions, legacy completions, embeddings, images, rerank), the error envelope and the
+//! server-sent-events encoder.
 //!
 //! Types here are data only. Requests keep every field a client may send (unknown ones land in
 //! an `extra` map so a translator can pass Bedrock-specific fields through); responses serialize
@@ -7,5 +8,8 @@
 
 pub mod chat;
 pub mod completions;
+pub mod embeddings;
 pub mod error;
+pub mod images;
+pub mod rerank;
 pub mod sse;

@@ -117,8 +117,9 @@ pub fn family(model_id: &str) -> Family {
     }
 }
 
-/// The base model ID inside `model_id`, or `None` for an opaque ARN.
-fn base_id(model_id: &str) -> Option<&str> {
+/// The base model ID inside `model_id`, or `None` for an opaque ARN. Also used by the
+/// InvokeModel capabilities (embeddings, images) to pick a body format.
+pub(crate) fn base_id(model_id: &str) -> Option<&str> {
     let id = if let Some(arn) = model_id.strip_prefix("arn:") {
         // arn:<partition>:bedrock:<region>:<account>:<type>/<id>
         let resource = arn.splitn(5, ':').nth(4)?;

@@ -54,6 +54,7 @@ mod tools;
 #[cfg(test)]
 mod tests;
 
+pub(crate) use family::base_id;
 pub use family::{family, Claude, ClaudeTier, Family};
 pub use request::{
     converse_from_chat, converse_from_chat_for_model, converse_from_completion,

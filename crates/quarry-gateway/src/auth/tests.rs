@@ -242,7 +242,7 @@ async fn refusals_answer_in_the_routes_format() {
         .unwrap_err();
     assert_eq!(refused.format, ErrorFormat::Bedrock);
     let (status, headers, body) = parts(refused.into_response()).await;
-    assert_eq!(status, 403);
+    assert_eq!(status, 401);
     assert_eq!(
         headers["x-amzn-errortype"],
         "MissingAuthenticationTokenException"
@@ -260,7 +260,7 @@ async fn refusals_answer_in_the_routes_format() {
         )
         .unwrap_err();
     let (status, headers, body) = parts(refused.into_response()).await;
-    assert_eq!(status, 403);
+    assert_eq!(status, 401);
     assert_eq!(headers["x-amzn-errortype"], "UnrecognizedClientException");
     assert_eq!(
         body,

@@ -19,7 +19,7 @@ use quarry_bedrock::error::from_stream_exception;
 use quarry_bedrock::eventstream::{exception_message, Frame as EsFrame, FrameDecoder};
 use tokio::time::Sleep;
 
-use super::chat::{elapsed_ms, finish_record};
+use super::common::{elapsed_ms, finish_record};
 use crate::error::{GatewayError, Kind};
 use crate::state::State;
 use crate::stats::{Record, Tokens};

@@ -3,4 +3,8 @@
 
 pub mod chat;
 mod chat_stream;
+pub mod common;
+pub mod embeddings;
+pub mod images;
 pub mod native;
+pub mod rerank;
