@@ -147,6 +147,44 @@ fn check_pinned(route: &RouteRuntime, asked: Option<&str>) -> Result<(), Gateway
     }
 }
 
+/// The model ARNs an agent-runtime body names (Rerank's model configuration, RetrieveAndGenerate's
+/// knowledge-base or external-sources model), read from a copy.
+fn body_model_arns(body: &[u8]) -> Vec<String> {
+    let Ok(v) = serde_json::from_slice::<serde_json::Value>(body) else {
+        return Vec::new();
+    };
+    [
+        "/rerankingConfiguration/bedrockRerankingConfiguration/modelConfiguration/modelArn",
+        "/retrieveAndGenerateConfiguration/knowledgeBaseConfiguration/modelArn",
+        "/retrieveAndGenerateConfiguration/externalSourcesConfiguration/modelArn",
+    ]
+    .iter()
+    .filter_map(|p| v.pointer(p).and_then(serde_json::Value::as_str))
+    .map(str::to_owned)
+    .collect()
+}
+
+/// A pinned route's model also pins the model ARNs of agent-runtime bodies: the ARN must be
+/// the pinned one, or a foundation-model / inference-profile ARN of it.
+fn check_pinned_arns(route: &RouteRuntime, arns: &[String]) -> Result<(), GatewayError> {
+    let Some(configured) = route.plugin.model.name.as_deref() else {
+        return Ok(());
+    };
+    for arn in arns {
+        if !arn_is_model(arn, configured) {
+            return Err(GatewayError::bad_request(
+                format!("cannot use own model - must be: {configured}"),
+                Some("modelArn".into()),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn arn_is_model(arn: &str, model: &str) -> bool {
+    arn == model || arn.rsplit('/').next() == Some(model)
+}
+
 /// `modelId` of a StartAsyncInvoke or CreateModelInvocationJob body, read from a copy.
 fn body_model(body: &[u8]) -> Option<String> {
     #[derive(Deserialize)]
@@ -215,6 +253,17 @@ async fn run(
         }
         check_pinned(route, model.as_deref())?;
     }
+    if matches!(
+        call.operation,
+        Operation::Rerank | Operation::RetrieveAndGenerate | Operation::RetrieveAndGenerateStream
+    ) {
+        let arns = body_model_arns(&body);
+        if let Some(first) = arns.first() {
+            record.request_model.clone_from(first);
+            record.response_model.clone_from(first);
+        }
+        check_pinned_arns(route, &arns)?;
+    }
     if route.plugin.logging.log_payloads {
         record.request_payload = Some(String::from_utf8_lossy(&body).into_owned());
     }
@@ -278,5 +327,38 @@ fn oneshot_tokens(
             stats::from_invoke_headers(headers)
         }
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod pin_tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use super::{arn_is_model, body_model_arns};
+
+    #[test]
+    fn agent_runtime_bodies_name_their_models() {
+        let rerank = br#"{"queries":[],"sources":[],"rerankingConfiguration":{"type":"BEDROCK_RERANKING_MODEL","bedrockRerankingConfiguration":{"modelConfiguration":{"modelArn":"arn:aws:bedrock:us-east-1::foundation-model/amazon.rerank-v1:0"}}}}"#;
+        assert_eq!(
+            body_model_arns(rerank),
+            vec!["arn:aws:bedrock:us-east-1::foundation-model/amazon.rerank-v1:0"]
+        );
+        let rag = br#"{"input":{"text":"q"},"retrieveAndGenerateConfiguration":{"type":"KNOWLEDGE_BASE","knowledgeBaseConfiguration":{"knowledgeBaseId":"kb","modelArn":"arn:aws:bedrock:us-east-1::foundation-model/x"}}}"#;
+        assert_eq!(
+            body_model_arns(rag),
+            vec!["arn:aws:bedrock:us-east-1::foundation-model/x"]
+        );
+        assert!(body_model_arns(b"not json").is_empty());
+    }
+
+    #[test]
+    fn a_pinned_model_matches_its_arns_only() {
+        let arn = "arn:aws:bedrock:us-east-1::foundation-model/amazon.rerank-v1:0";
+        assert!(arn_is_model(arn, "amazon.rerank-v1:0"));
+        assert!(arn_is_model(arn, arn));
+        assert!(!arn_is_model(arn, "cohere.rerank-v3-5:0"));
+        assert!(!arn_is_model(
+            "arn:aws:bedrock:us-east-1::foundation-model/cohere.rerank-v3-5:0",
+            "amazon.rerank-v1:0"
+        ));
     }
 }
