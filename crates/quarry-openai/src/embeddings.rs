@@ -1,17 +1,14 @@
-//! `POST /v1/embeddings`: the request and the response.
+//! `POST /v1/embeddings`: the request, and a writer for the response.
 //!
-//! The response borrows each float vector as raw JSON (`&RawValue`) so a gateway can copy the
-//! numbers Bedrock wrote straight into OpenAI's shape without parsing and re-printing them.
+//! The response is written, not serialised: a float vector goes in as the JSON array text
+//! Bedrock sent (already checked by the caller), so the numbers are copied without being
+//! parsed and re-printed; a base64 vector goes in as its little-endian `f32` bytes.
 
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
 use serde::de::{Deserializer, Error as _};
 use serde::{Deserialize, Serialize};
-use serde_json::value::RawValue;
 use serde_json::{Map, Value};
-
-/// `object` of the response.
-pub const EMBEDDING_LIST_OBJECT: &str = "list";
-/// `object` of each item.
-pub const EMBEDDING_OBJECT: &str = "embedding";
 
 /// An embeddings request. Unknown fields (`input_type`, `extra_body`, …) land in `extra`.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -117,30 +114,76 @@ pub enum EncodingFormat {
     Base64,
 }
 
-/// The response: `{"object":"list","data":[…],"model","usage"}`.
-#[derive(Debug, Serialize)]
-pub struct EmbeddingResponse<'a> {
-    pub object: &'static str,
-    pub data: Vec<EmbeddingData<'a>>,
-    pub model: &'a str,
-    pub usage: EmbeddingUsage,
+/// Writes `{"object":"list","data":[{"object":"embedding","index":i,"embedding":…},…],
+/// "model":…,"usage":{…}}` item by item, in OpenAI's field order.
+pub struct EmbeddingListWriter {
+    out: Vec<u8>,
+    index: usize,
 }
 
-/// One vector, at the position of its input.
-#[derive(Debug, Serialize)]
-pub struct EmbeddingData<'a> {
-    pub object: &'static str,
-    pub index: usize,
-    pub embedding: EmbeddingVector<'a>,
+impl EmbeddingListWriter {
+    /// `capacity`: the expected size of the whole answer.
+    pub fn new(capacity: usize) -> Self {
+        let mut out = Vec::with_capacity(capacity);
+        out.extend_from_slice(b"{\"object\":\"list\",\"data\":[");
+        Self { out, index: 0 }
+    }
+
+    fn item_start(&mut self) {
+        if self.index > 0 {
+            self.out.push(b',');
+        }
+        self.out.extend_from_slice(b"{\"object\":\"embedding\",\"index\":");
+        self.out
+            .extend_from_slice(itoa_usize(self.index, &mut [0; 20]).as_bytes());
+        self.out.extend_from_slice(b",\"embedding\":");
+        self.index += 1;
+    }
+
+    /// The next vector as a JSON array of numbers; the caller guarantees `json_array` is one.
+    pub fn float(&mut self, json_array: &str) {
+        self.item_start();
+        self.out.extend_from_slice(json_array.as_bytes());
+        self.out.push(b'}');
+    }
+
+    /// The next vector as base64 of `le_f32_bytes`.
+    pub fn base64(&mut self, le_f32_bytes: &[u8]) {
+        self.item_start();
+        self.out.push(b'"');
+        let start = self.out.len();
+        self.out
+            .resize(start + base64::encoded_len(le_f32_bytes.len(), true).unwrap_or(0), 0);
+        let written = STANDARD
+            .encode_slice(le_f32_bytes, &mut self.out[start..])
+            .unwrap_or(0);
+        self.out.truncate(start + written);
+        self.out.extend_from_slice(b"\"}");
+    }
+
+    /// Closes the list with the model name and usage and returns the JSON.
+    pub fn finish(mut self, model: &str, usage: EmbeddingUsage) -> Vec<u8> {
+        self.out.extend_from_slice(b"],\"model\":");
+        // Writing a string into a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut self.out, model);
+        self.out.extend_from_slice(b",\"usage\":");
+        let _ = serde_json::to_writer(&mut self.out, &usage);
+        self.out.push(b'}');
+        self.out
+    }
 }
 
-/// A vector as OpenAI returns it for each `encoding_format`.
-#[derive(Debug, Serialize)]
-#[serde(untagged)]
-pub enum EmbeddingVector<'a> {
-    /// A JSON array of numbers, written exactly as given.
-    Float(&'a RawValue),
-    Base64(String),
+fn itoa_usize(mut n: usize, buf: &mut [u8; 20]) -> &str {
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    std::str::from_utf8(&buf[i..]).unwrap_or("0")
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -207,31 +250,38 @@ mod tests {
     }
 
     #[test]
-    fn response_copies_raw_vectors_verbatim() {
-        let raw = RawValue::from_string("[0.5,-1.25e-3]".into()).unwrap();
-        let response = EmbeddingResponse {
-            object: EMBEDDING_LIST_OBJECT,
-            data: vec![
-                EmbeddingData {
-                    object: EMBEDDING_OBJECT,
-                    index: 0,
-                    embedding: EmbeddingVector::Float(&raw),
-                },
-                EmbeddingData {
-                    object: EMBEDDING_OBJECT,
-                    index: 1,
-                    embedding: EmbeddingVector::Base64("AAAAPw==".into()),
-                },
-            ],
-            model: "m",
-            usage: EmbeddingUsage {
+    fn writer_copies_float_arrays_verbatim_and_encodes_base64() {
+        let mut writer = EmbeddingListWriter::new(0);
+        writer.float("[0.5,-1.25e-3]");
+        writer.base64(&0.5f32.to_le_bytes());
+        for _ in 0..9 {
+            writer.float("[]");
+        }
+        let out = writer.finish(
+            "m\"x",
+            EmbeddingUsage {
                 prompt_tokens: 3,
                 total_tokens: 3,
             },
-        };
+        );
+        let text = std::str::from_utf8(&out).unwrap();
+        assert!(text.starts_with(
+            r#"{"object":"list","data":[{"object":"embedding","index":0,"embedding":[0.5,-1.25e-3]},{"object":"embedding","index":1,"embedding":"AAAAPw=="},"#
+        ), "{text}");
+        assert!(text.ends_with(
+            r#"{"object":"embedding","index":10,"embedding":[]}],"model":"m\"x","usage":{"prompt_tokens":3,"total_tokens":3}}"#
+        ), "{text}");
+        let parsed: Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(parsed["data"].as_array().unwrap().len(), 11);
+        assert_eq!(parsed["model"], "m\"x");
+    }
+
+    #[test]
+    fn an_empty_list_is_valid_json() {
+        let out = EmbeddingListWriter::new(0).finish("m", EmbeddingUsage::default());
         assert_eq!(
-            serde_json::to_string(&response).unwrap(),
-            r#"{"object":"list","data":[{"object":"embedding","index":0,"embedding":[0.5,-1.25e-3]},{"object":"embedding","index":1,"embedding":"AAAAPw=="}],"model":"m","usage":{"prompt_tokens":3,"total_tokens":3}}"#
+            std::str::from_utf8(&out).unwrap(),
+            r#"{"object":"list","data":[],"model":"m","usage":{"prompt_tokens":0,"total_tokens":0}}"#
         );
     }
 }
