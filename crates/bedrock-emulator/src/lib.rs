@@ -414,10 +414,21 @@
 //!
 //! # Object store
 //!
-//! Async invocations (and, later, batch jobs and an S3 front end) share one in-memory object
-//! store per emulator: [`Emulator::s3_object`], [`Emulator::put_s3_object`],
-//! [`Emulator::s3_objects`] and [`Emulator::delete_s3_object`] read and write it by
-//! `s3://bucket/key` URI.
+//! Async invocations and batch jobs share one in-memory object store per emulator:
+//! [`Emulator::s3_object`], [`Emulator::put_s3_object`], [`Emulator::s3_objects`] and
+//! [`Emulator::delete_s3_object`] read and write it by `s3://bucket/key` URI.
+//!
+//! The same port also answers S3 `GetObject` and `HeadObject`, path-style (`GET
+//! /{bucket}/{key}`, e.g. an SDK with `force_path_style(true)`). A request is S3's when it
+//! sends `x-amz-content-sha256` or its SigV4 scope names `s3`; it is verified by S3's rules
+//! (scope service `s3`, the single-encoded wire path as canonical path, no normalisation,
+//! `x-amz-content-sha256` sent, signed and used as the payload hash). A missing object is 404
+//! `<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message>...`
+//! (HEAD: no body); authentication failures are 403 `SignatureDoesNotMatch`,
+//! `InvalidAccessKeyId`, `AuthorizationHeaderMalformed` or `AccessDenied`. Objects are sent
+//! with their content type (`application/octet-stream` when none; async-invoke videos are
+//! `video/mp4`), `Content-Length`, an `ETag` and `Last-Modified`. S3 requests are not
+//! recorded.
 
 mod agent;
 mod auth;
@@ -434,6 +445,7 @@ mod query;
 mod recording;
 mod router;
 mod runtime;
+mod s3;
 mod s3store;
 mod server;
 mod service;

@@ -73,6 +73,9 @@ async fn process(
     body: Bytes,
     started: Instant,
 ) -> Response<ResponseBody> {
+    if crate::s3::is_s3_request(&parts.headers) {
+        return crate::s3::handle(&state.auth, &state.stores.s3, parts, &body);
+    }
     let path_and_query = parts.uri.path_and_query().map_or("/", |pq| pq.as_str());
     let routed = router::route(&parts.method, parts.uri.path());
     let view = RequestView {

@@ -11,4 +11,5 @@ pub mod images;
 pub mod invoke;
 pub mod rerank;
 pub mod sign;
+pub mod video;
 pub mod wire;

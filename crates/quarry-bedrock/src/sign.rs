@@ -99,6 +99,68 @@ pub fn sign_v4(
     Ok(out)
 }
 
+/// The signing name of S3.
+pub const S3_SERVICE: &str = "s3";
+
+/// `x-amz-content-sha256` for a GET: the signature does not cover a body.
+pub const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
+
+/// Signs an S3 request (GetObject, HeadObject) by S3's rules: the wire path is used as the
+/// canonical path as is (single encoding, no normalisation) and `x-amz-content-sha256:
+/// UNSIGNED-PAYLOAD` is signed. The caller sends that header too.
+pub fn sign_s3(
+    method: &str,
+    url: &str,
+    credentials: &Credentials,
+    region: &str,
+    time: SystemTime,
+) -> Result<SignatureHeaders, SignError> {
+    use aws_sigv4::http_request::{PercentEncodingMode, UriPathNormalizationMode};
+    let mut settings = SigningSettings::default();
+    settings.percent_encoding_mode = PercentEncodingMode::Single;
+    settings.uri_path_normalization_mode = UriPathNormalizationMode::Disabled;
+    let identity: Identity = credentials.clone().into();
+    let params = v4::SigningParams::builder()
+        .identity(&identity)
+        .region(region)
+        .name(S3_SERVICE)
+        .time(time)
+        .settings(settings)
+        .build()
+        .map_err(|e| SignError(e.to_string()))?
+        .into();
+    let headers = [("x-amz-content-sha256", UNSIGNED_PAYLOAD)];
+    let signable = SignableRequest::new(
+        method,
+        url,
+        headers.iter().copied(),
+        SignableBody::UnsignedPayload,
+    )
+    .map_err(|e| SignError(e.to_string()))?;
+    let (instructions, _signature) = sign(signable, &params)
+        .map_err(|e| SignError(e.to_string()))?
+        .into_parts();
+    let mut out = SignatureHeaders {
+        authorization: String::new(),
+        x_amz_date: String::new(),
+        security_token: None,
+    };
+    for (name, value) in instructions.headers() {
+        match name {
+            "authorization" => out.authorization = value.to_owned(),
+            "x-amz-date" => out.x_amz_date = value.to_owned(),
+            "x-amz-security-token" => out.security_token = Some(value.to_owned()),
+            _ => {}
+        }
+    }
+    if out.authorization.is_empty() {
+        return Err(SignError(
+            "the signer produced no Authorization header".into(),
+        ));
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -236,6 +298,36 @@ mod tests {
             signature_of(&h),
             "38b95e42f7b480c3692e669751f99e89398fc676b41c79b212257578cb8d3a27"
         );
+    }
+
+    #[test]
+    fn s3_signing_keeps_the_path_single_encoded_and_signs_the_payload_header() {
+        let creds = Credentials::new(AKID, SECRET, None, None, "test");
+        let url = "https://b.s3.us-east-1.amazonaws.com/out/records%201.mp4";
+        let h = sign_s3("GET", url, &creds, "us-east-1", at_2025_01_15_noon()).unwrap();
+        assert_eq!(
+            signed_headers_of(&h),
+            "host;x-amz-content-sha256;x-amz-date"
+        );
+        assert!(h
+            .authorization
+            .contains("Credential=AKIDEXAMPLE/20250115/us-east-1/s3/aws4_request"));
+        // The canonical path is the wire path: the same request signed with Bedrock's
+        // double-encoding rules gives another signature.
+        let bedrock = sign_v4(
+            &ToSign {
+                method: "GET",
+                url,
+                headers: &[("x-amz-content-sha256", UNSIGNED_PAYLOAD)],
+                body: b"",
+            },
+            &creds,
+            "us-east-1",
+            S3_SERVICE,
+            at_2025_01_15_noon(),
+        )
+        .unwrap();
+        assert_ne!(signature_of(&h), signature_of(&bedrock));
     }
 
     #[test]

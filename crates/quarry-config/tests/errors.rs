@@ -492,3 +492,18 @@ fn a_temperature_above_bedrocks_range_is_a_warning() {
         .any(|w| w.contains("routes[0].plugins[0].config.model.options.temperature: Bedrock models accept temperature 0 to 1")),
         "{:?}", config.warnings);
 }
+
+#[test]
+fn openai_video_routes_need_an_output_s3_uri() {
+    let yaml = with_config(
+        "          route_type: video/v1/videos/generations\n          model: {provider: bedrock, name: amazon.nova-reel-v1:1}\n",
+    );
+    assert_eq!(
+        errors(&yaml),
+        vec!["routes[0].plugins[0].config.model.options.bedrock.video_output_s3_uri: is required for route_type video/v1/videos/generations (an s3:// URI where Bedrock writes the generated videos)"]
+    );
+    let native = with_config(
+        "          route_type: video/v1/videos/generations\n          llm_format: bedrock\n          model: {provider: bedrock}\n",
+    );
+    support::ok(&native);
+}

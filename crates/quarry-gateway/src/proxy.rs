@@ -97,6 +97,16 @@ async fn dispatch(
         (LlmFormat::Openai, RouteType::ImageEdits) => {
             images::handle_edits(Arc::clone(&state), route_index, request, started).await
         }
+        (LlmFormat::Openai, RouteType::VideoGenerations) => {
+            crate::capabilities::video::handle(
+                Arc::clone(&state),
+                route_index,
+                request,
+                matched_len,
+                started,
+            )
+            .await
+        }
         (LlmFormat::Openai, other) => GatewayError::new(
             Kind::NotImplemented,
             format!(

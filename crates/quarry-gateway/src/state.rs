@@ -55,6 +55,9 @@ pub struct RouteRuntime {
     /// `custom_endpoint` for the agent runtime and the control plane.
     pub custom_agent_runtime_endpoint: bool,
     pub custom_control_endpoint: bool,
+    /// Path-style S3 base URL (`--emulator`, else `AWS_ENDPOINT_URL_S3`); `None`: AWS's
+    /// virtual-hosted `https://{bucket}.s3.{region}.amazonaws.com`.
+    pub s3_url: Option<String>,
 }
 
 impl RouteRuntime {
@@ -193,7 +196,13 @@ fn runtime_for(route: &Route, options: &Options, client: usize) -> RouteRuntime 
         top_k: opts.top_k,
         performance_config_latency: opts.bedrock.performance_config_latency.clone(),
     };
+    let s3_url = options
+        .endpoint_override
+        .clone()
+        .or_else(|| env("AWS_ENDPOINT_URL_S3").filter(|v| !v.trim().is_empty()))
+        .map(|u| u.trim().trim_end_matches('/').to_owned());
     RouteRuntime {
+        s3_url,
         name: route.name.clone(),
         plugin,
         region,

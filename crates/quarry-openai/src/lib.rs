@@ -13,3 +13,4 @@ pub mod error;
 pub mod images;
 pub mod rerank;
 pub mod sse;
+pub mod video;

@@ -37,6 +37,8 @@ pub(crate) struct Authenticator {
     bearer_tokens: Vec<String>,
     verify: bool,
     settings: SigningSettings,
+    /// S3's canonicalisation: single-encoded path, no normalisation.
+    s3_settings: SigningSettings,
 }
 
 const INVALID_TOKEN: &str = "The security token included in the request is invalid.";
@@ -74,6 +76,7 @@ impl Authenticator {
             bearer_tokens: config.bearer_tokens.clone(),
             verify: config.verify_signatures,
             settings: sigv4::verification_settings(),
+            s3_settings: sigv4::s3_verification_settings(),
         }
     }
 
@@ -135,7 +138,11 @@ impl Authenticator {
             &secret.identity,
             request,
             service,
-            &self.settings,
+            if service == crate::s3::S3_SIGNING_NAME {
+                &self.s3_settings
+            } else {
+                &self.settings
+            },
         )?;
         Ok(AuthOutcome::SigV4Valid)
     }
@@ -146,6 +153,13 @@ pub(crate) fn signing_region(headers: &HeaderMap) -> Option<String> {
     let value = headers.get(AUTHORIZATION)?.to_str().ok()?;
     let parsed = sigv4::parse_authorization(value).ok()?;
     Some(parsed.region.to_owned())
+}
+
+/// The service of a SigV4 `Authorization` header's credential scope.
+pub(crate) fn signing_service(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(AUTHORIZATION)?.to_str().ok()?;
+    let parsed = sigv4::parse_authorization(value).ok()?;
+    Some(parsed.service.to_owned())
 }
 
 /// Access key ID and signed header names of a SigV4 `Authorization` header, for the recorder.

@@ -245,13 +245,24 @@ pub(crate) fn verify(
         host.unwrap_or("localhost"),
         request.path_and_query
     );
-    let signable = SignableRequest::new(
-        request.method,
-        uri,
-        headers.into_iter(),
-        SignableBody::Bytes(request.body),
-    )
-    .map_err(|_| mismatch())?;
+    // S3 signs the payload hash it is sent (`UNSIGNED-PAYLOAD` or a digest); it must be signed.
+    let payload = if service == crate::s3::S3_SIGNING_NAME {
+        let signed = parsed
+            .signed_header_names()
+            .any(|name| name == "x-amz-content-sha256");
+        match header_str(request.headers, "x-amz-content-sha256") {
+            Some(hash) if signed => SignableBody::Precomputed(hash.to_owned()),
+            _ => {
+                return Err(incomplete(
+                    "S3 requests must send and sign x-amz-content-sha256.",
+                ))
+            }
+        }
+    } else {
+        SignableBody::Bytes(request.body)
+    };
+    let signable = SignableRequest::new(request.method, uri, headers.into_iter(), payload)
+        .map_err(|_| mismatch())?;
     let params = v4::SigningParams::builder()
         .identity(identity)
         .region(parsed.region)
@@ -277,6 +288,15 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 pub(crate) fn verification_settings() -> SigningSettings {
     let mut settings = SigningSettings::default();
     settings.excluded_headers = None;
+    settings
+}
+
+/// S3's rules: the wire path is the canonical path (single encoding, no normalisation).
+pub(crate) fn s3_verification_settings() -> SigningSettings {
+    let mut settings = verification_settings();
+    settings.percent_encoding_mode = aws_sigv4::http_request::PercentEncodingMode::Single;
+    settings.uri_path_normalization_mode =
+        aws_sigv4::http_request::UriPathNormalizationMode::Disabled;
     settings
 }
 

@@ -13,6 +13,7 @@ mod sdk_features;
 mod sdk_features_stream;
 mod sdk_invoke;
 mod sdk_invoke_stream;
+mod sdk_s3;
 mod sdk_stream;
 mod wire;
 mod wire_features;

@@ -5,7 +5,8 @@
 //! |---|---|
 //! | `family.rs` | model ID → body format; inputs per call; allowed dimensions |
 //! | `request.rs` | the request → one body per InvokeModel call, in input order |
-//! | `response.rs` | answers → vectors (borrowed raw JSON) → OpenAI's list, float or base64 |
+//! | `response.rs` | answers → vectors (borrowed JSON text) → OpenAI's list, float or base64 |
+//! | `scan.rs` | the minimal JSON reader that finds and checks the vectors in an answer |
 //!
 //! Decisions worth knowing:
 //! - Titan and Nova embed one text per call: the gateway fans the bodies out (bounded
@@ -21,6 +22,7 @@
 mod family;
 mod request;
 mod response;
+mod scan;
 
 #[cfg(test)]
 mod tests;
@@ -29,7 +31,7 @@ pub use family::{EmbeddingFamily, COHERE_BATCH};
 pub use request::{
     plan_embeddings, EmbeddingPlan, DEFAULT_COHERE_INPUT_TYPE, DEFAULT_NOVA_PURPOSE, MAX_INPUTS,
 };
-pub use response::{base64_f32, embeddings_response, parse_embeddings_call};
+pub use response::{embeddings_response, le_f32_bytes, parse_embeddings_call};
 
 /// Route-level values (Kong's `model.options`) that fill what the request leaves out.
 #[derive(Debug, Clone, Default)]

@@ -1,40 +1,16 @@
 //! InvokeModel embeddings answers → OpenAI's list.
 //!
-//! Float vectors are borrowed from Bedrock's body as raw JSON and copied into the answer
-//! without parsing or re-printing a single number; `base64` parses each number once into a
-//! reused buffer of little-endian `f32` bytes (what OpenAI's base64 decodes to).
+//! Each vector is borrowed from Bedrock's body as the text of a JSON array of numbers (checked
+//! by [`scan`](super::scan)) and copied into the answer without parsing or re-printing a
+//! single number; `base64` parses each number once, as `f32`, into a reused buffer of
+//! little-endian bytes (what OpenAI's base64 decodes to).
 
-use std::fmt;
+use quarry_openai::embeddings::{EmbeddingListWriter, EmbeddingUsage, EncodingFormat};
+use serde::Deserialize;
 
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine;
-use quarry_openai::embeddings::{
-    EmbeddingData, EmbeddingResponse, EmbeddingUsage, EmbeddingVector, EncodingFormat,
-    EMBEDDING_LIST_OBJECT, EMBEDDING_OBJECT,
-};
-use serde::de::{DeserializeSeed, SeqAccess, Visitor};
-use serde::{Deserialize, Deserializer};
-use serde_json::value::RawValue;
-
+use super::scan::{Scan, ScanError};
 use super::EmbeddingFamily;
 use crate::invoke::BadResponse;
-
-#[derive(Deserialize)]
-struct TitanAnswer<'a> {
-    #[serde(borrow)]
-    embedding: &'a RawValue,
-    #[serde(rename = "inputTextTokenCount")]
-    input_text_token_count: Option<u64>,
-}
-
-#[derive(Deserialize)]
-struct CohereAnswer<'a> {
-    /// `[[…], …]` (`embeddings_floats`) or `{"float": [[…], …]}` (`embeddings_by_type`).
-    #[serde(borrow)]
-    embeddings: &'a RawValue,
-    #[serde(default)]
-    meta: Option<CohereMeta>,
-}
 
 #[derive(Deserialize)]
 struct CohereMeta {
@@ -48,33 +24,11 @@ struct CohereBilled {
     input_tokens: Option<u64>,
 }
 
-#[derive(Deserialize)]
-struct CohereByType<'a> {
-    #[serde(borrow, default)]
-    float: Option<Vec<&'a RawValue>>,
-}
-
-#[derive(Deserialize)]
-struct NovaAnswer<'a> {
-    #[serde(borrow)]
-    embeddings: Vec<NovaEmbedding<'a>>,
-}
-
-#[derive(Deserialize)]
-struct NovaEmbedding<'a> {
-    #[serde(borrow)]
-    embedding: &'a RawValue,
-}
-
-fn unreadable(family: EmbeddingFamily, e: impl fmt::Display) -> BadResponse {
+fn unreadable(family: EmbeddingFamily, e: impl std::fmt::Display) -> BadResponse {
     BadResponse(format!(
         "Bedrock returned an unreadable {} answer: {e}",
         family.name()
     ))
-}
-
-fn is_array(raw: &RawValue) -> bool {
-    raw.get().trim_start().starts_with('[')
 }
 
 /// Appends the vectors of one InvokeModel answer to `out` (borrowing from `body`) and returns
@@ -84,54 +38,68 @@ pub fn parse_embeddings_call<'a>(
     family: EmbeddingFamily,
     body: &'a [u8],
     header_tokens: Option<u64>,
-    out: &mut Vec<&'a RawValue>,
+    out: &mut Vec<&'a str>,
 ) -> Result<u64, BadResponse> {
     let start = out.len();
-    let tokens = match family {
-        EmbeddingFamily::TitanV1 | EmbeddingFamily::TitanV2 => {
-            let answer: TitanAnswer<'a> =
-                serde_json::from_slice(body).map_err(|e| unreadable(family, e))?;
-            out.push(answer.embedding);
-            answer.input_text_token_count
-        }
+    let mut scan = Scan::new(body);
+    let mut tokens = None;
+    let scanned: Result<(), ScanError> = match family {
+        EmbeddingFamily::TitanV1 | EmbeddingFamily::TitanV2 => scan.object(|key, scan| match key {
+            b"embedding" => scan.number_array().map(|v| out.push(v)),
+            b"inputTextTokenCount" => scan.u64_or_null().map(|t| tokens = t),
+            _ => scan.skip(),
+        }),
         EmbeddingFamily::CohereV3 | EmbeddingFamily::CohereV4 => {
-            let answer: CohereAnswer<'a> =
-                serde_json::from_slice(body).map_err(|e| unreadable(family, e))?;
-            let raw: &'a str = answer.embeddings.get();
-            if is_array(answer.embeddings) {
-                let vectors: Vec<&'a RawValue> =
-                    serde_json::from_str(raw).map_err(|e| unreadable(family, e))?;
-                out.extend(vectors);
-            } else {
-                let by_type: CohereByType<'a> =
-                    serde_json::from_str(raw).map_err(|e| unreadable(family, e))?;
-                let floats = by_type
-                    .float
-                    .ok_or_else(|| unreadable(family, "it has no float embeddings"))?;
-                out.extend(floats);
-            }
-            answer
-                .meta
+            let mut meta = None;
+            let walked = scan.object(|key, scan| match key {
+                // `[[…], …]` (embeddings_floats) or `{"float": [[…], …], …}` (by type).
+                b"embeddings" => {
+                    let mut vectors = |scan: &mut Scan<'a>| {
+                        scan.array(|scan| scan.number_array().map(|v| out.push(v)))
+                    };
+                    if scan.peek() == Some(b'{') {
+                        scan.object(|kind, scan| match kind {
+                            b"float" => vectors(scan),
+                            _ => scan.skip(),
+                        })
+                    } else {
+                        vectors(scan)
+                    }
+                }
+                b"meta" => {
+                    let text = scan.raw_value()?;
+                    meta = serde_json::from_str::<CohereMeta>(text).ok();
+                    Ok(())
+                }
+                _ => scan.skip(),
+            });
+            tokens = meta
                 .and_then(|m| m.billed_units)
-                .and_then(|b| b.input_tokens)
+                .and_then(|b| b.input_tokens);
+            walked
         }
-        EmbeddingFamily::NovaMultimodal => {
-            let answer: NovaAnswer<'a> =
-                serde_json::from_slice(body).map_err(|e| unreadable(family, e))?;
-            let first = answer
-                .embeddings
-                .into_iter()
-                .next()
-                .ok_or_else(|| unreadable(family, "it has no embeddings"))?;
-            out.push(first.embedding);
-            None
-        }
+        EmbeddingFamily::NovaMultimodal => scan.object(|key, scan| match key {
+            b"embeddings" => scan.array(|scan| {
+                scan.object(|key, scan| match key {
+                    b"embedding" => scan.number_array().map(|v| out.push(v)),
+                    _ => scan.skip(),
+                })
+            }),
+            _ => scan.skip(),
+        }),
     };
-    if !out[start..].iter().all(|v| is_array(v)) {
-        return Err(unreadable(
-            family,
-            "an embedding is not an array of numbers",
-        ));
+    scanned
+        .and_then(|()| scan.end())
+        .map_err(|e| unreadable(family, e))?;
+    let found = out.len() - start;
+    match family {
+        EmbeddingFamily::CohereV3 | EmbeddingFamily::CohereV4 => {}
+        // Nova's video answers can hold two vectors; a text answer has one.
+        _ if found >= 1 => out.truncate(start + 1),
+        _ => {}
+    }
+    if out.len() == start {
+        return Err(unreadable(family, "it has no float embeddings"));
     }
     Ok(tokens.or(header_tokens).unwrap_or(0))
 }
@@ -140,82 +108,57 @@ pub fn parse_embeddings_call<'a>(
 pub fn embeddings_response(
     model: &str,
     encoding: EncodingFormat,
-    vectors: &[&RawValue],
+    vectors: &[&str],
     prompt_tokens: u64,
 ) -> Result<Vec<u8>, BadResponse> {
-    let mut data = Vec::with_capacity(vectors.len());
-    let mut scratch = Vec::new();
-    let mut size = 128 + model.len();
-    for (index, raw) in vectors.iter().enumerate() {
-        let embedding = match encoding {
-            EncodingFormat::Float => {
-                size += raw.get().len() + 48;
-                EmbeddingVector::Float(raw)
-            }
-            EncodingFormat::Base64 => {
-                let encoded = base64_f32(raw, &mut scratch)?;
-                size += encoded.len() + 48;
-                EmbeddingVector::Base64(encoded)
-            }
+    let per_item = 48;
+    let capacity = 160
+        + model.len()
+        + match encoding {
+            EncodingFormat::Float => vectors.iter().map(|v| v.len() + per_item).sum::<usize>(),
+            // ~12 characters per number become 4 bytes, then 16/3 characters of base64.
+            EncodingFormat::Base64 => vectors.iter().map(|v| v.len() / 2 + per_item).sum(),
         };
-        data.push(EmbeddingData {
-            object: EMBEDDING_OBJECT,
-            index,
-            embedding,
-        });
+    let mut writer = EmbeddingListWriter::new(capacity);
+    let mut scratch = Vec::new();
+    for vector in vectors {
+        match encoding {
+            EncodingFormat::Float => writer.float(vector),
+            EncodingFormat::Base64 => {
+                le_f32_bytes(vector, &mut scratch)?;
+                writer.base64(&scratch);
+            }
+        }
     }
-    let response = EmbeddingResponse {
-        object: EMBEDDING_LIST_OBJECT,
-        data,
+    Ok(writer.finish(
         model,
-        usage: EmbeddingUsage {
+        EmbeddingUsage {
             prompt_tokens,
             total_tokens: prompt_tokens,
         },
-    };
-    let mut out = Vec::with_capacity(size);
-    serde_json::to_writer(&mut out, &response)
-        .map_err(|e| BadResponse(format!("could not encode the embeddings answer: {e}")))?;
-    Ok(out)
+    ))
 }
 
-/// Base64 of the vector's numbers as little-endian `f32`, as OpenAI encodes it.
-pub fn base64_f32(raw: &RawValue, scratch: &mut Vec<u8>) -> Result<String, BadResponse> {
+/// The numbers of a JSON array as little-endian `f32` bytes in `scratch` (cleared first).
+pub fn le_f32_bytes(json_array: &str, scratch: &mut Vec<u8>) -> Result<(), BadResponse> {
     scratch.clear();
-    let mut de = serde_json::Deserializer::from_str(raw.get());
-    LittleEndianF32(scratch)
-        .deserialize(&mut de)
-        .and_then(|()| de.end())
-        .map_err(|e| BadResponse(format!("an embedding is not an array of numbers: {e}")))?;
-    Ok(STANDARD.encode(scratch.as_slice()))
-}
-
-/// Appends each number of a JSON array to the buffer as little-endian `f32` bytes.
-struct LittleEndianF32<'s>(&'s mut Vec<u8>);
-
-impl<'de> DeserializeSeed<'de> for LittleEndianF32<'_> {
-    type Value = ();
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_seq(self)
+    let inner = json_array
+        .trim()
+        .strip_prefix('[')
+        .and_then(|s| s.strip_suffix(']'))
+        .ok_or_else(|| BadResponse("an embedding is not an array of numbers".into()))?;
+    if inner.trim().is_empty() {
+        return Ok(());
     }
-}
-
-impl<'de> Visitor<'de> for LittleEndianF32<'_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an array of numbers")
+    scratch.reserve(inner.len() / 2);
+    for number in inner.split(',') {
+        let value: f32 = number.trim().parse().map_err(|_| {
+            BadResponse(format!(
+                "an embedding holds '{}', not a number",
+                number.trim()
+            ))
+        })?;
+        scratch.extend_from_slice(&value.to_le_bytes());
     }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        if let Some(n) = seq.size_hint() {
-            self.0.reserve(n * 4);
-        }
-        while let Some(v) = seq.next_element::<f64>()? {
-            // Narrowing is the point: OpenAI's base64 carries f32 values.
-            self.0.extend_from_slice(&(v as f32).to_le_bytes());
-        }
-        Ok(())
-    }
+    Ok(())
 }

@@ -4,7 +4,6 @@
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use quarry_openai::embeddings::{EmbeddingRequest, EncodingFormat};
-use serde_json::value::RawValue;
 use serde_json::{json, Value};
 
 use super::*;
@@ -228,7 +227,7 @@ fn parse_all(family: EmbeddingFamily, answers: &[(&str, Option<u64>)]) -> (Vec<S
     for (body, header) in answers {
         tokens += parse_embeddings_call(family, body.as_bytes(), *header, &mut vectors).unwrap();
     }
-    (vectors.iter().map(|v| v.get().to_owned()).collect(), tokens)
+    (vectors.iter().map(|v| (*v).to_owned()).collect(), tokens)
 }
 
 #[test]
@@ -245,11 +244,7 @@ fn titan_answers_keep_plan_order_and_sum_usage() {
     assert_eq!(vectors, ["[0.1,0.2]", "[0.3,-0.4]", "[5e-3,6]"]);
     assert_eq!(tokens, 7, "the body's count wins over the header");
 
-    let raws: Vec<Box<RawValue>> = vectors
-        .iter()
-        .map(|v| RawValue::from_string(v.clone()).unwrap())
-        .collect();
-    let refs: Vec<&RawValue> = raws.iter().map(AsRef::as_ref).collect();
+    let refs: Vec<&str> = vectors.iter().map(String::as_str).collect();
     let out = embeddings_response(
         "amazon.titan-embed-text-v2:0",
         EncodingFormat::Float,
@@ -299,6 +294,10 @@ fn unreadable_answers_are_bad_responses() {
         (EmbeddingFamily::TitanV2, r#"{"embedding":"float"}"#),
         (EmbeddingFamily::NovaMultimodal, r#"{"embeddings":[]}"#),
         (EmbeddingFamily::CohereV3, r#"{"embeddings":["float"]}"#),
+        (EmbeddingFamily::CohereV3, r#"{"embeddings":{"float":[[1,2]]}"#),
+        (EmbeddingFamily::TitanV1, r#"{"embedding":[1,2],"inputTextTokenCount":"3"}"#),
+        (EmbeddingFamily::TitanV1, r#"{"inputTextTokenCount":3}"#),
+        (EmbeddingFamily::TitanV1, r#"{"embedding":[1,2]} trailing"#),
     ] {
         let mut out = Vec::new();
         let err = parse_embeddings_call(family, body.as_bytes(), None, &mut out).unwrap_err();
@@ -312,8 +311,7 @@ fn unreadable_answers_are_bad_responses() {
 #[test]
 fn base64_is_little_endian_f32_and_decodes_to_the_floats() {
     let text = "[0.1,-2.5,3.4028235e38,1e-45,0,-0.0123456789]";
-    let raw = RawValue::from_string(text.into()).unwrap();
-    let out = embeddings_response("m", EncodingFormat::Base64, &[raw.as_ref()], 1).unwrap();
+    let out = embeddings_response("m", EncodingFormat::Base64, &[text], 1).unwrap();
     let json: Value = serde_json::from_slice(&out).unwrap();
     let encoded = json["data"][0]["embedding"].as_str().unwrap();
     let bytes = STANDARD.decode(encoded).unwrap();
@@ -333,7 +331,8 @@ fn base64_is_little_endian_f32_and_decodes_to_the_floats() {
     assert_eq!(json["object"], "list");
     assert_eq!(json["data"][0]["object"], "embedding");
 
-    let bad = RawValue::from_string(r#"[1,"x"]"#.into()).unwrap();
     let mut scratch = Vec::new();
-    assert!(base64_f32(&bad, &mut scratch).is_err());
+    assert!(le_f32_bytes(r#"[1,"x"]"#, &mut scratch).is_err());
+    le_f32_bytes("[]", &mut scratch).unwrap();
+    assert!(scratch.is_empty());
 }

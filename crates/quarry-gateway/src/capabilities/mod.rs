@@ -8,3 +8,4 @@ pub mod embeddings;
 pub mod images;
 pub mod native;
 pub mod rerank;
+pub mod video;

@@ -101,7 +101,21 @@ pub(crate) fn parse(
         }
         None => QuarryExtensions::default(),
     };
+    let model_path = cfg.child("model");
     cfg.finish(ctx);
+    // OpenAI-format video jobs write their MP4 to S3; Bedrock needs the location up front.
+    if route_type == Some(RouteType::VideoGenerations)
+        && llm_format == LlmFormat::Openai
+        && model
+            .as_ref()
+            .is_some_and(|m| m.options.bedrock.video_output_s3_uri.is_none())
+    {
+        ctx.error(
+            &format!("{model_path}.options.bedrock.video_output_s3_uri"),
+            "is required for route_type video/v1/videos/generations (an s3:// URI where Bedrock \
+             writes the generated videos)",
+        );
+    }
 
     if ctx.error_count() > before {
         return None;
