@@ -81,8 +81,18 @@ impl ImageFetcher {
             .iter()
             .map(|(param, url)| self.fetch(param, url, limits));
         let results = futures_util::future::join_all(fetches).await;
+        let mut total: u64 = 0;
         for ((_, url), result) in targets.into_iter().zip(results) {
-            *url = result?;
+            let data_url = result?;
+            total += data_url.len() as u64;
+            // Data URLs are base64: 4 bytes for every 3 fetched.
+            if total > MAX_BYTES_PER_REQUEST / 3 * 4 {
+                return Err(GatewayError::bad_request(
+                    format!("the fetched images add up to more than {MAX_BYTES_PER_REQUEST} bytes"),
+                    Some("messages".into()),
+                ));
+            }
+            *url = data_url;
         }
         Ok(())
     }
