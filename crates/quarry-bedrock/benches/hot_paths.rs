@@ -200,8 +200,9 @@ fn benches(c: &mut Criterion) {
     group.finish();
 }
 
-/// 96 Titan v2 answers of 1024 single-precision components each, as Bedrock writes them
-/// (shortest round-trip decimals, `embedding` and `embeddingsByType.float` both present).
+/// 96 Titan v2 answers of 1024 single-precision components each, written as Bedrock writes
+/// them (shortest round-trip `f32` decimals, e.g. `-0.05614313`), with both `embedding` and
+/// the duplicate `embeddingsByType.float`.
 fn titan_answers() -> Vec<Vec<u8>> {
     let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
     (0..96)
@@ -214,12 +215,12 @@ fn titan_answers() -> Vec<Vec<u8>> {
                     ((state >> 40) as f32 / (1u64 << 24) as f32) * 0.2 - 0.1
                 })
                 .collect();
-            serde_json::to_vec(&serde_json::json!({
-                "embedding": vector,
-                "inputTextTokenCount": 5 + i % 7,
-                "embeddingsByType": {"float": vector}
-            }))
-            .unwrap()
+            let floats = serde_json::to_string(&vector).unwrap();
+            format!(
+                r#"{{"embedding":{floats},"embeddingsByType":{{"float":{floats}}},"inputTextTokenCount":{}}}"#,
+                5 + i % 7
+            )
+            .into_bytes()
         })
         .collect()
 }

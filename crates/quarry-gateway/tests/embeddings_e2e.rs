@@ -125,7 +125,10 @@ async fn titan_v2_list_of_three_comes_back_in_input_order() {
     let upstream = h.upstream();
     assert_eq!(upstream.len(), 4, "one InvokeModel per input");
     for call in &upstream {
-        assert_eq!(call.raw_path, "/model/amazon.titan-embed-text-v2%3A0/invoke");
+        assert_eq!(
+            call.raw_path,
+            "/model/amazon.titan-embed-text-v2%3A0/invoke"
+        );
         assert_eq!(call.operation, "InvokeModel");
         assert_eq!(call.auth, AuthOutcome::SigV4Valid);
         assert_eq!(call.header("content-type"), Some("application/json"));
@@ -168,8 +171,10 @@ async fn cohere_v3_list_is_one_batched_call_with_the_routes_input_type() {
     assert_eq!(list.usage.prompt_tokens, 5, "from the token-count header");
     assert_eq!(
         bodies(&h),
-        [json!({"texts": ["first doc", "the second document"], "input_type": "search_document",
-                "embedding_types": ["float"]})]
+        [
+            json!({"texts": ["first doc", "the second document"], "input_type": "search_document",
+                "embedding_types": ["float"]})
+        ]
     );
 
     // The request's own input_type wins; the second text's vector is the same alone.
@@ -220,7 +225,9 @@ async fn base64_is_the_little_endian_f32_of_the_float_answer() {
     assert_eq!(decoded.len(), 512);
     assert_eq!(decoded, floats.data[0].embedding);
     // encoding_format never reaches Bedrock.
-    assert!(bodies(&h).iter().all(|b| b.get("encoding_format").is_none()));
+    assert!(bodies(&h)
+        .iter()
+        .all(|b| b.get("encoding_format").is_none()));
 }
 
 #[tokio::test]
@@ -232,16 +239,24 @@ async fn pinned_nova_route_uses_the_configured_model_and_dimensions() {
     assert_eq!(status, 200, "{body}");
     let answer: Value = serde_json::from_str(&body).unwrap();
     assert_eq!(answer["model"], NOVA);
-    assert_eq!(answer["data"][0]["embedding"].as_array().unwrap().len(), 384);
+    assert_eq!(
+        answer["data"][0]["embedding"].as_array().unwrap().len(),
+        384
+    );
     assert_eq!(answer["usage"]["prompt_tokens"], 2);
     assert_eq!(
         bodies(&h),
-        [json!({"schemaVersion": "nova-multimodal-embed-v1", "taskType": "SINGLE_EMBEDDING",
+        [
+            json!({"schemaVersion": "nova-multimodal-embed-v1", "taskType": "SINGLE_EMBEDDING",
                 "singleEmbeddingParams": {"embeddingPurpose": "GENERIC_INDEX", "embeddingDimension": 384,
-                                          "text": {"truncationMode": "END", "value": "one two"}}})]
+                                          "text": {"truncationMode": "END", "value": "one two"}}})
+        ]
     );
     let (status, _, body) = h
-        .post("/pinned/v1/embeddings", &format!(r#"{{"model":"{TITAN}","input":"x"}}"#))
+        .post(
+            "/pinned/v1/embeddings",
+            &format!(r#"{{"model":"{TITAN}","input":"x"}}"#),
+        )
         .await;
     assert_eq!(status, 400);
     assert!(body.contains("cannot use own model"), "{body}");
@@ -266,7 +281,11 @@ async fn unmappable_requests_are_clear_400s_and_never_reach_bedrock() {
             "model",
             "not an embeddings model",
         ),
-        (json!({"model": TITAN, "input": []}), "input", "must not be empty"),
+        (
+            json!({"model": TITAN, "input": []}),
+            "input",
+            "must not be empty",
+        ),
         (
             json!({"model": TITAN, "input": "x", "encoding_format": "int8"}),
             "encoding_format",
@@ -280,7 +299,10 @@ async fn unmappable_requests_are_clear_400s_and_never_reach_bedrock() {
         assert_eq!(error["error"]["param"], param, "{body}");
         assert_eq!(error["error"]["type"], "invalid_request_error");
         assert!(
-            error["error"]["message"].as_str().unwrap().contains(message),
+            error["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains(message),
             "{body}"
         );
     }

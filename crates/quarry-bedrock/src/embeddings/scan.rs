@@ -164,10 +164,8 @@ impl<'a> Scan<'a> {
     /// One JSON number, checked against the grammar.
     fn number(&mut self) -> Result<()> {
         let s = self.s;
-        let mut i = self.i;
-        if s.get(i) == Some(&b'-') {
-            i += 1;
-        }
+        // Branch-free sign: half of all embedding components are negative.
+        let mut i = self.i + usize::from(s.get(self.i) == Some(&b'-'));
         let int = digit_run(&s[i..]);
         if int == 0 || (int > 1 && s[i] == b'0') {
             self.i = i;

@@ -15,7 +15,7 @@
 //!
 //! Decisions worth knowing:
 //! - Only `b64_json` is answered (Bedrock returns bytes; `url` is a 400).
-//! - `quality`: `standard`/`medium`/`low` → `standard`, `hd`/`high` → `premium` (Titan,
+//! - `quality`: `standard`/`medium`/`low` → `standard`, `hd`/`high`/`xhigh`/`max` → `premium` (Titan,
 //!   Canvas; Stability has no quality). `style` `vivid`/`natural` are ignored; Canvas style
 //!   names go to `textToImageParams.style` on Canvas only.
 //! - Stability makes one image per call: `n` images are `n` calls (with a `seed`, `seed + i`).

@@ -147,7 +147,7 @@ pub(crate) fn common<'a>(
     let quality = match fields.quality.map(str::to_ascii_lowercase).as_deref() {
         None | Some("auto") => None,
         Some("standard" | "medium" | "low") => Some("standard"),
-        Some("hd" | "high" | "premium") => Some("premium"),
+        Some("hd" | "high" | "xhigh" | "max" | "premium") => Some("premium"),
         Some(other) => {
             return Err(TranslateError::at(
                 "quality",
