@@ -245,30 +245,6 @@ fn embeddings_benches(c: &mut Criterion) {
     });
 
     let answers = titan_answers();
-    println!("answer bytes: {}", answers.iter().map(Vec::len).sum::<usize>());
-    c.bench_function("tmp_scan_only", |b| {
-        b.iter(|| {
-            let mut vectors = Vec::with_capacity(96);
-            for answer in &answers {
-                embeddings::parse_embeddings_call(EmbeddingFamily::TitanV2, black_box(answer), None, &mut vectors).unwrap();
-            }
-            black_box(vectors.len())
-        })
-    });
-    let singles: Vec<Vec<u8>> = answers.iter().map(|a| {
-        let mut v: serde_json::Value = serde_json::from_slice(a).unwrap();
-        v.as_object_mut().unwrap().remove("embeddingsByType");
-        serde_json::to_vec(&v).unwrap()
-    }).collect();
-    c.bench_function("tmp_scan_single_copy", |b| {
-        b.iter(|| {
-            let mut vectors = Vec::with_capacity(96);
-            for answer in &singles {
-                embeddings::parse_embeddings_call(EmbeddingFamily::TitanV2, black_box(answer), None, &mut vectors).unwrap();
-            }
-            black_box(vectors.len())
-        })
-    });
     for (name, encoding) in [
         ("embeddings_response_mapping_96", EncodingFormat::Float),
         (

@@ -66,7 +66,9 @@ routes:
         status: None,
         drain_timeout: Duration::from_secs(5),
     };
-    let gateway = quarry_gateway::Gateway::start(config, options, listen).await.unwrap();
+    let gateway = quarry_gateway::Gateway::start(config, options, listen)
+        .await
+        .unwrap();
     let base = format!("http://{}/v1/videos", gateway.addr());
     let client = reqwest::Client::new();
     let created: serde_json::Value = client
@@ -80,7 +82,14 @@ routes:
         .unwrap();
     let id = created["id"].as_str().unwrap().to_owned();
     for _ in 0..10 {
-        let v: serde_json::Value = client.get(format!("{base}/{id}")).send().await.unwrap().json().await.unwrap();
+        let v: serde_json::Value = client
+            .get(format!("{base}/{id}"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         if v["status"] == "completed" {
             break;
         }
@@ -100,7 +109,11 @@ routes:
         }
     });
     let started = std::time::Instant::now();
-    let response = client.get(format!("{base}/{id}/content")).send().await.unwrap();
+    let response = client
+        .get(format!("{base}/{id}/content"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 200);
     let mut body = response.bytes_stream();
     let mut received = 0usize;

@@ -133,7 +133,8 @@ impl EmbeddingListWriter {
         if self.index > 0 {
             self.out.push(b',');
         }
-        self.out.extend_from_slice(b"{\"object\":\"embedding\",\"index\":");
+        self.out
+            .extend_from_slice(b"{\"object\":\"embedding\",\"index\":");
         self.out
             .extend_from_slice(itoa_usize(self.index, &mut [0; 20]).as_bytes());
         self.out.extend_from_slice(b",\"embedding\":");
@@ -152,8 +153,10 @@ impl EmbeddingListWriter {
         self.item_start();
         self.out.push(b'"');
         let start = self.out.len();
-        self.out
-            .resize(start + base64::encoded_len(le_f32_bytes.len(), true).unwrap_or(0), 0);
+        self.out.resize(
+            start + base64::encoded_len(le_f32_bytes.len(), true).unwrap_or(0),
+            0,
+        );
         let written = STANDARD
             .encode_slice(le_f32_bytes, &mut self.out[start..])
             .unwrap_or(0);

@@ -1,6 +1,7 @@
 //! OpenAI's HTTP API as Quarry speaks it: serde types that mirror OpenAI's JSON (chat
-//! completions, legacy completions, embeddings, images, rerank), the error envelope and the
-//! server-sent-events encoder.
+//! completions, legacy completions, embeddings, images, rerank), the error envelope, the
+//! server-sent-events encoder and the embeddings list writer (which copies float vectors as
+//! text instead of re-printing them).
 //!
 //! Types here are data only. Requests keep every field a client may send (unknown ones land in
 //! an `extra` map so a translator can pass Bedrock-specific fields through); responses serialize

@@ -1,7 +1,7 @@
 //! InvokeModel embeddings answers → OpenAI's list.
 //!
-//! Each vector is borrowed from Bedrock's body as the text of a JSON array of numbers (checked
-//! by [`scan`](super::scan)) and copied into the answer without parsing or re-printing a
+//! Each vector is borrowed from Bedrock's body as the text of a JSON array of numbers (found and
+//! checked by `scan.rs`) and copied into the answer without parsing or re-printing a
 //! single number; `base64` parses each number once, as `f32`, into a reused buffer of
 //! little-endian bytes (what OpenAI's base64 decodes to).
 

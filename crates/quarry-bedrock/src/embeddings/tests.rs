@@ -294,8 +294,14 @@ fn unreadable_answers_are_bad_responses() {
         (EmbeddingFamily::TitanV2, r#"{"embedding":"float"}"#),
         (EmbeddingFamily::NovaMultimodal, r#"{"embeddings":[]}"#),
         (EmbeddingFamily::CohereV3, r#"{"embeddings":["float"]}"#),
-        (EmbeddingFamily::CohereV3, r#"{"embeddings":{"float":[[1,2]]}"#),
-        (EmbeddingFamily::TitanV1, r#"{"embedding":[1,2],"inputTextTokenCount":"3"}"#),
+        (
+            EmbeddingFamily::CohereV3,
+            r#"{"embeddings":{"float":[[1,2]]}"#,
+        ),
+        (
+            EmbeddingFamily::TitanV1,
+            r#"{"embedding":[1,2],"inputTextTokenCount":"3"}"#,
+        ),
         (EmbeddingFamily::TitanV1, r#"{"inputTextTokenCount":3}"#),
         (EmbeddingFamily::TitanV1, r#"{"embedding":[1,2]} trailing"#),
     ] {
