@@ -20,7 +20,6 @@ use crate::state::State;
 use crate::stats::{Record, Tokens};
 
 // The native relay reads these from here; they live in `common` with the other shared seams.
-pub(crate) use super::common::{elapsed_ms, finish_record};
 
 /// Chat or legacy completions: same upstream API, different OpenAI shapes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

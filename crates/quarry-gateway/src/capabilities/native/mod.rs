@@ -29,7 +29,7 @@ use serde::Deserialize;
 
 use self::paths::{NativeCall, Operation, PathError};
 use self::stream::RelayBody;
-use super::chat::{elapsed_ms, finish_record};
+use super::common::Pending;
 use crate::bedrock::{read_body, MAX_RESPONSE_BODY};
 use crate::body::{full, read_limited, RespBody};
 use crate::error::{GatewayError, Kind};
@@ -46,19 +46,7 @@ pub async fn handle(
     started: Instant,
 ) -> Response<RespBody> {
     let route = &state.routes[route_index];
-    let mut pending = Pending {
-        state: &state,
-        route,
-        started,
-        record: Some(Record {
-            route: route.name.clone(),
-            plugin_path: route.plugin.plugin_path.clone(),
-            route_type: route.plugin.route_type.as_str(),
-            input_cost: route.plugin.model.options.input_cost,
-            output_cost: route.plugin.model.options.output_cost,
-            ..Default::default()
-        }),
-    };
+    let mut pending = Pending::new(&state, route, started);
     let result = run(
         &state,
         route_index,
@@ -80,39 +68,6 @@ pub async fn handle(
             }
             pending.finish(error.status().as_u16(), Some(error.label()));
             error.into_bedrock_response()
-        }
-    }
-}
-
-/// The statistics record of a request in flight; written as a 499 if the client goes away
-/// before an answer (the handler future is dropped).
-struct Pending<'a> {
-    state: &'a State,
-    route: &'a RouteRuntime,
-    started: Instant,
-    record: Option<Record>,
-}
-
-impl Pending<'_> {
-    fn record_mut(&mut self) -> &mut Record {
-        self.record.get_or_insert_with(Record::default)
-    }
-
-    fn finish(&mut self, status: u16, error: Option<&'static str>) {
-        if let Some(mut record) = self.record.take() {
-            record.status = status;
-            record.error = error;
-            record.latency_ms = elapsed_ms(self.started);
-            finish_record(self.state, self.route, record);
-        }
-    }
-}
-
-impl Drop for Pending<'_> {
-    fn drop(&mut self) {
-        // A record handed to a stream body was replaced by an empty one: nothing to write.
-        if self.record.as_ref().is_some_and(|r| !r.route.is_empty()) {
-            self.finish(499, Some("client_disconnected"));
         }
     }
 }

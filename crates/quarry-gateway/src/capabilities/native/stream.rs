@@ -26,7 +26,7 @@ use tokio::time::Sleep;
 use super::errors::exception_frame;
 use super::paths::Operation;
 use super::stats::StreamUsage;
-use crate::capabilities::chat::{elapsed_ms, finish_record};
+use crate::capabilities::common::{elapsed_ms, finish_record};
 use crate::error::{GatewayError, Kind};
 use crate::state::State;
 use crate::stats::Record;
