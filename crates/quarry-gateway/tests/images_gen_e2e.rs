@@ -21,7 +21,14 @@ const CANVAS: &str = "amazon.nova-canvas-v1:0";
 const SD35: &str = "stability.sd3-5-large-v1:0";
 /// The PNG signature and a few bytes: what Quarry checks an upload by.
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x08";
-const MASK: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01";
+/// An OpenAI-style mask: 2×1 RGBA, the first pixel transparent (edit here), the second opaque.
+const MASK: &[u8] = &[
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0xf4, 0x22, 0x7f,
+    0x8a, 0x00, 0x00, 0x00, 0x0e, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0x60, 0x00, 0x82, 0xff,
+    0x40, 0x04, 0x00, 0x05, 0x04, 0x01, 0xff, 0x62, 0x6d, 0x23, 0x26, 0x00, 0x00, 0x00, 0x00, 0x49,
+    0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+];
 
 fn config() -> String {
     let route = |name: &str, path: &str, route_type: &str, extra: &str| {
@@ -267,7 +274,8 @@ async fn sdk_edit_form_becomes_canvas_inpainting_with_the_mask() {
         upstream_json(&h),
         [json!({
             "taskType": "INPAINTING",
-            "inPaintingParams": {"image": STANDARD.encode(PNG), "text": "a red hat", "maskImage": STANDARD.encode(MASK)},
+            "inPaintingParams": {"image": STANDARD.encode(PNG), "text": "a red hat", "maskImage": STANDARD.encode(
+                quarry_bedrock::images::openai_mask_to_bedrock(MASK).unwrap().unwrap())},
             "imageGenerationConfig": {"numberOfImages": 1}
         })]
     );

@@ -1,7 +1,8 @@
 //! `POST /v1/images/edits` (an [`ImageEditRequest`] from the form) → InvokeModel bodies.
 //!
 //! Titan Image and Nova Canvas pick the task from the form field `task`: `INPAINTING` (with
-//! the `mask` part as `maskImage`, or a `mask_prompt` field), `OUTPAINTING` (same, plus
+//! the `mask` part as `maskImage` — an OpenAI mask's transparent area converted to Bedrock's
+//! black edit area by `mask.rs` — or a `mask_prompt` field), `OUTPAINTING` (same, plus
 //! `outpainting_mode` DEFAULT / PRECISE), `IMAGE_VARIATION` (1–5 images, `similarity_strength`)
 //! or `BACKGROUND_REMOVAL` (Titan v2, Canvas). Without `task`: INPAINTING when a mask or
 //! mask prompt is given, else IMAGE_VARIATION. `size` applies to IMAGE_VARIATION only (the
@@ -163,7 +164,15 @@ pub fn plan_edit(req: &ImageEditRequest, model: &str) -> Result<ImagePlan, Trans
     match task {
         EditTask::Inpainting | EditTask::Outpainting => {
             let (mask_image, mask_prompt) = match (&req.mask, mask_prompt) {
-                (Some(mask), None) => (Some(b64(mask)), None),
+                (Some(mask), None) => {
+                    let bedrock_mask = super::mask::openai_mask_to_bedrock(&mask.data)
+                        .map_err(|e| TranslateError::at("mask", e))?;
+                    let encoded = match bedrock_mask {
+                        Some(converted) => STANDARD.encode(converted),
+                        None => b64(mask),
+                    };
+                    (Some(encoded), None)
+                }
                 (None, Some(p)) => (None, Some(p)),
                 (Some(_), Some(_)) => {
                     return Err(TranslateError::at(

@@ -22,6 +22,8 @@
 //! - Edit masks are sent as Bedrock's `maskImage` as uploaded (Bedrock: black marks the area
 //!   to change); OpenAI-style transparent-alpha masks are not converted.
 
+mod mask;
+pub use mask::openai_mask_to_bedrock;
 mod edit;
 mod family;
 mod form;
