@@ -37,7 +37,8 @@ pub async fn serve<F, Fut>(
     builder
         .keep_alive(true)
         .timer(TokioTimer::new())
-        .header_read_timeout(Duration::from_secs(30));
+        .header_read_timeout(Duration::from_secs(30))
+        .max_buf_size(crate::upstream::MAX_BUF);
     loop {
         let accepted = tokio::select! {
             accepted = listener.accept() => accepted,

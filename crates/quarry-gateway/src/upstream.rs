@@ -11,6 +11,9 @@ use hyper_util::rt::TokioExecutor;
 
 use crate::error::{GatewayError, Kind};
 
+/// Largest per-connection read buffer, upstream and downstream.
+pub const MAX_BUF: usize = 32 * 1024;
+
 pub type UpstreamClient = Client<HttpsConnector<HttpConnector>, Full<Bytes>>;
 
 /// Builds the pooled client: HTTP/1.1 over rustls (ring, webpki roots), plain HTTP for local
@@ -36,6 +39,9 @@ pub fn build_client(connect_timeout: Duration) -> UpstreamClient {
     Client::builder(TokioExecutor::new())
         .pool_idle_timeout(Duration::from_secs(90))
         .pool_max_idle_per_host(1024)
+        // Bedrock's frames and JSON answers are small; a modest read buffer keeps thousands of
+        // open streams cheap (hyper grows a buffer up to ~400 KiB by default).
+        .http1_max_buf_size(MAX_BUF)
         .build(https)
 }
 
