@@ -58,23 +58,41 @@ pub fn sign_v4(
     service: &str,
     time: SystemTime,
 ) -> Result<SignatureHeaders, SignError> {
+    signed_headers(
+        SignableRequest::new(
+            request.method,
+            request.url,
+            request.headers.iter().copied(),
+            SignableBody::Bytes(request.body),
+        ),
+        credentials,
+        region,
+        service,
+        time,
+        SigningSettings::default(),
+    )
+}
+
+/// Signs one request with `settings` and returns the headers to add.
+fn signed_headers(
+    signable: Result<SignableRequest<'_>, aws_sigv4::http_request::SigningError>,
+    credentials: &Credentials,
+    region: &str,
+    service: &str,
+    time: SystemTime,
+    settings: SigningSettings,
+) -> Result<SignatureHeaders, SignError> {
     let identity: Identity = credentials.clone().into();
     let params = v4::SigningParams::builder()
         .identity(&identity)
         .region(region)
         .name(service)
         .time(time)
-        .settings(SigningSettings::default())
+        .settings(settings)
         .build()
         .map_err(|e| SignError(e.to_string()))?
         .into();
-    let signable = SignableRequest::new(
-        request.method,
-        request.url,
-        request.headers.iter().copied(),
-        SignableBody::Bytes(request.body),
-    )
-    .map_err(|e| SignError(e.to_string()))?;
+    let signable = signable.map_err(|e| SignError(e.to_string()))?;
     let (instructions, _signature) = sign(signable, &params)
         .map_err(|e| SignError(e.to_string()))?
         .into_parts();
@@ -119,46 +137,20 @@ pub fn sign_s3(
     let mut settings = SigningSettings::default();
     settings.percent_encoding_mode = PercentEncodingMode::Single;
     settings.uri_path_normalization_mode = UriPathNormalizationMode::Disabled;
-    let identity: Identity = credentials.clone().into();
-    let params = v4::SigningParams::builder()
-        .identity(&identity)
-        .region(region)
-        .name(S3_SERVICE)
-        .time(time)
-        .settings(settings)
-        .build()
-        .map_err(|e| SignError(e.to_string()))?
-        .into();
     let headers = [("x-amz-content-sha256", UNSIGNED_PAYLOAD)];
-    let signable = SignableRequest::new(
-        method,
-        url,
-        headers.iter().copied(),
-        SignableBody::UnsignedPayload,
+    signed_headers(
+        SignableRequest::new(
+            method,
+            url,
+            headers.iter().copied(),
+            SignableBody::UnsignedPayload,
+        ),
+        credentials,
+        region,
+        S3_SERVICE,
+        time,
+        settings,
     )
-    .map_err(|e| SignError(e.to_string()))?;
-    let (instructions, _signature) = sign(signable, &params)
-        .map_err(|e| SignError(e.to_string()))?
-        .into_parts();
-    let mut out = SignatureHeaders {
-        authorization: String::new(),
-        x_amz_date: String::new(),
-        security_token: None,
-    };
-    for (name, value) in instructions.headers() {
-        match name {
-            "authorization" => out.authorization = value.to_owned(),
-            "x-amz-date" => out.x_amz_date = value.to_owned(),
-            "x-amz-security-token" => out.security_token = Some(value.to_owned()),
-            _ => {}
-        }
-    }
-    if out.authorization.is_empty() {
-        return Err(SignError(
-            "the signer produced no Authorization header".into(),
-        ));
-    }
-    Ok(out)
 }
 
 #[cfg(test)]
