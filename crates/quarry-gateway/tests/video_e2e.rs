@@ -274,3 +274,22 @@ fn a_video_route_without_an_output_location_is_a_config_error() {
         "{text:?}"
     );
 }
+
+#[tokio::test]
+async fn nova_reel_manual_shots_reach_bedrock_as_multi_shot_manual() {
+    let h = harness().await;
+    let (status, video) = create(
+        &h,
+        json!({"model": "amazon.nova-reel-v1:1", "prompt": "a story",
+               "extra_body": {"shots": [{"text": "a red square"}, {"text": "a blue circle"}]}}),
+    )
+    .await;
+    assert_eq!(status, 200, "{video}");
+    assert_eq!(video["seconds"], "12");
+    let sent = h.last_upstream_json();
+    assert_eq!(sent["modelInput"]["taskType"], "MULTI_SHOT_MANUAL");
+    assert_eq!(
+        sent["modelInput"]["multiShotManualParams"]["shots"][1]["text"],
+        "a blue circle"
+    );
+}

@@ -282,3 +282,44 @@ fn iso8601_parsing() {
     );
     assert_eq!(parse_iso8601("yesterday"), None);
 }
+
+#[test]
+fn nova_reel_manual_shots_from_extra_body() {
+    let png = "data:image/png;base64,iVBORw0KGgo=";
+    let got = body(
+        json!({"prompt": "a story", "extra_body": {"shots": [
+            {"text": "a red square"}, {"text": "a blue circle", "image": png}]}}),
+        "amazon.nova-reel-v1:1",
+    );
+    assert_eq!(
+        got["modelInput"],
+        json!({
+            "taskType": "MULTI_SHOT_MANUAL",
+            "multiShotManualParams": {"shots": [
+                {"text": "a red square"},
+                {"text": "a blue circle", "image": {"format": "png", "source": {"bytes": "iVBORw0KGgo="}}}]},
+            "videoGenerationConfig": {"fps": 24, "dimension": "1280x720"}
+        })
+    );
+    let (param, message) = refused(
+        json!({"prompt": "p", "extra_body": {"shots": [{"text": "only one"}]}}),
+        "amazon.nova-reel-v1:1",
+    );
+    assert_eq!(
+        (param.as_str(), message.as_str()),
+        ("extra_body.shots", "shots must be a list of 2 to 20 shots")
+    );
+    let (param, message) = refused(
+        json!({"prompt": "p", "seconds": 6, "extra_body": {"shots": [{"text": "a"}, {"text": "b"}]}}),
+        "amazon.nova-reel-v1:1",
+    );
+    assert_eq!(
+        (param.as_str(), message.as_str()),
+        ("seconds", "2 shots make 12 seconds, got 6")
+    );
+    let (param, _) = refused(
+        json!({"prompt": "p", "task_type": "MULTI_SHOT_MANUAL"}),
+        "amazon.nova-reel-v1:1",
+    );
+    assert_eq!(param, "shots");
+}
