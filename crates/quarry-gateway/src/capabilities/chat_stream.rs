@@ -5,7 +5,6 @@
 //! the stream ends or is dropped.
 
 use std::convert::Infallible;
-use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -17,20 +16,18 @@ use hyper::body::Incoming;
 use quarry_bedrock::chat::StreamTranslator;
 use quarry_bedrock::error::from_stream_exception;
 use quarry_bedrock::eventstream::{exception_message, Frame as EsFrame, FrameDecoder};
-use tokio::time::Sleep;
 
 use super::common::{elapsed_ms, finish_record};
+use super::idle_read::{IdleRead, Read};
 use crate::error::{GatewayError, Kind};
 use crate::state::State;
 use crate::stats::{Record, Tokens};
 
 pub struct TranslatingBody {
-    upstream: Incoming,
+    upstream: IdleRead,
     decoder: FrameDecoder,
     translator: StreamTranslator,
     out: BytesMut,
-    /// Read timeout between two upstream reads (the service's `read_timeout`).
-    idle: Pin<Box<Sleep>>,
     state: Arc<State>,
     route: usize,
     record: Option<Record>,
@@ -50,11 +47,10 @@ impl TranslatingBody {
     ) -> Self {
         let timeout = state.routes[route].read_timeout;
         Self {
-            upstream,
+            upstream: IdleRead::new(upstream, timeout),
             decoder: FrameDecoder::new(),
             translator,
             out: BytesMut::with_capacity(1024),
-            idle: Box::pin(tokio::time::sleep(timeout)),
             state,
             route,
             record: Some(record),
@@ -169,24 +165,13 @@ impl Body for TranslatingBody {
             if this.ended {
                 return Poll::Ready(None);
             }
-            match Pin::new(&mut this.upstream).poll_frame(cx) {
-                Poll::Ready(Some(Ok(frame))) => {
-                    if let Ok(data) = frame.into_data() {
-                        this.decoder.push(&data);
-                        this.translate_buffered();
-                    }
-                    let timeout = this.state.routes[this.route].read_timeout;
-                    this.idle
-                        .as_mut()
-                        .reset(tokio::time::Instant::now() + timeout);
+            match this.upstream.poll_read(cx) {
+                Poll::Ready(Read::Data(data)) => {
+                    this.decoder.push(&data);
+                    this.translate_buffered();
                 }
-                Poll::Ready(Some(Err(e))) => {
-                    this.fail(GatewayError::new(
-                        Kind::Unreachable,
-                        format!("the connection to Bedrock broke during the stream: {e}"),
-                    ));
-                }
-                Poll::Ready(None) => {
+                Poll::Ready(Read::Failed(error)) => this.fail(error),
+                Poll::Ready(Read::End) => {
                     if this.decoder.has_partial_frame() {
                         this.fail(GatewayError::new(
                             Kind::BadUpstreamResponse,
@@ -204,19 +189,7 @@ impl Body for TranslatingBody {
                         this.finish_stats(error);
                     }
                 }
-                Poll::Pending => {
-                    if this.idle.as_mut().poll(cx).is_ready() {
-                        let ms = this.state.routes[this.route].read_timeout.as_millis();
-                        this.fail(GatewayError::new(
-                            Kind::Timeout,
-                            format!(
-                                "Bedrock sent nothing for {ms} ms (the service's read_timeout)"
-                            ),
-                        ));
-                        continue;
-                    }
-                    return Poll::Pending;
-                }
+                Poll::Pending => return Poll::Pending,
             }
         }
     }

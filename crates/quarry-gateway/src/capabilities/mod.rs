@@ -5,6 +5,7 @@ pub mod chat;
 mod chat_stream;
 pub mod common;
 pub mod embeddings;
+pub(crate) mod idle_read;
 pub mod images;
 pub mod native;
 pub mod rerank;

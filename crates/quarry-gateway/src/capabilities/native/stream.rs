@@ -11,7 +11,6 @@
 //! when the stream ends or is dropped.
 
 use std::convert::Infallible;
-use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -21,24 +20,23 @@ use bytes::Bytes;
 use http_body::{Body, Frame, SizeHint};
 use hyper::body::Incoming;
 use quarry_bedrock::eventstream::FrameDecoder;
-use tokio::time::Sleep;
 
 use super::errors::exception_frame;
 use super::paths::Operation;
 use super::stats::StreamUsage;
 use crate::capabilities::common::{elapsed_ms, finish_record};
-use crate::error::{GatewayError, Kind};
+use crate::capabilities::idle_read::{IdleRead, Read};
+use crate::error::GatewayError;
 use crate::state::State;
 use crate::stats::Record;
 
 pub struct RelayBody {
-    upstream: Incoming,
+    upstream: IdleRead,
     /// `None` once a frame failed to decode: the bytes still go through (the client's own
     /// decoder reports the corruption), statistics stop.
     decoder: Option<FrameDecoder>,
     operation: Operation,
     usage: StreamUsage,
-    idle: Pin<Box<Sleep>>,
     state: Arc<State>,
     route: usize,
     record: Option<Record>,
@@ -60,11 +58,10 @@ impl RelayBody {
     ) -> Self {
         let timeout = state.routes[route].read_timeout;
         Self {
-            upstream,
+            upstream: IdleRead::new(upstream, timeout),
             decoder: Some(FrameDecoder::new()),
             operation,
             usage: StreamUsage::default(),
-            idle: Box::pin(tokio::time::sleep(timeout)),
             state,
             route,
             record: Some(record),
@@ -159,38 +156,16 @@ impl Body for RelayBody {
             if this.ended {
                 return Poll::Ready(None);
             }
-            match Pin::new(&mut this.upstream).poll_frame(cx) {
-                Poll::Ready(Some(Ok(frame))) => {
-                    let timeout = this.state.routes[this.route].read_timeout;
-                    this.idle
-                        .as_mut()
-                        .reset(tokio::time::Instant::now() + timeout);
-                    // Trailers and empty reads carry nothing for the client.
-                    if let Ok(data) = frame.into_data() {
-                        if !data.is_empty() {
-                            this.observe(&data);
-                            return Poll::Ready(Some(Ok(Frame::data(data))));
-                        }
-                    }
+            match this.upstream.poll_read(cx) {
+                // Empty reads carry nothing for the client.
+                Poll::Ready(Read::Data(data)) if data.is_empty() => {}
+                Poll::Ready(Read::Data(data)) => {
+                    this.observe(&data);
+                    return Poll::Ready(Some(Ok(Frame::data(data))));
                 }
-                Poll::Ready(Some(Err(e))) => this.fail(GatewayError::new(
-                    Kind::Unreachable,
-                    format!("the connection to Bedrock broke during the stream: {e}"),
-                )),
-                Poll::Ready(None) => this.end(),
-                Poll::Pending => {
-                    if this.idle.as_mut().poll(cx).is_ready() {
-                        let ms = this.state.routes[this.route].read_timeout.as_millis();
-                        this.fail(GatewayError::new(
-                            Kind::Timeout,
-                            format!(
-                                "Bedrock sent nothing for {ms} ms (the service's read_timeout)"
-                            ),
-                        ));
-                        continue;
-                    }
-                    return Poll::Pending;
-                }
+                Poll::Ready(Read::Failed(error)) => this.fail(error),
+                Poll::Ready(Read::End) => this.end(),
+                Poll::Pending => return Poll::Pending,
             }
         }
     }
