@@ -25,6 +25,46 @@ pub(crate) fn get<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a s
         .map(|(_, v)| v.as_str())
 }
 
+/// An ISO-8601 time filter (`submitTimeAfter`, `submitTimeBefore`).
+pub(crate) fn time_filter(
+    pairs: &[(String, String)],
+    name: &str,
+) -> Result<Option<std::time::SystemTime>, ApiError> {
+    get(pairs, name)
+        .map(|raw| {
+            crate::time::parse(raw).ok_or_else(|| {
+                ApiError::validation(format!(
+                    "The value of {name} is not a valid timestamp: {raw}"
+                ))
+            })
+        })
+        .transpose()
+}
+
+/// `sortBy` must be the operation's one sort key; `sortOrder` is Descending by default.
+/// Returns whether the order is descending.
+pub(crate) fn sort_descending(
+    pairs: &[(String, String)],
+    sort_key: &str,
+) -> Result<bool, ApiError> {
+    if let Some(sort_by) = get(pairs, "sortBy").filter(|s| *s != sort_key) {
+        return Err(ApiError::constraint(
+            sort_by,
+            "sortBy",
+            &format!("Member must satisfy enum value set: [{sort_key}]"),
+        ));
+    }
+    match get(pairs, "sortOrder") {
+        None | Some("Descending") => Ok(true),
+        Some("Ascending") => Ok(false),
+        Some(other) => Err(ApiError::constraint(
+            other,
+            "sortOrder",
+            "Member must satisfy enum value set: [Ascending, Descending]",
+        )),
+    }
+}
+
 /// Prefix of the opaque page tokens the emulator hands out.
 const TOKEN_PREFIX: &str = "emulator-page-";
 

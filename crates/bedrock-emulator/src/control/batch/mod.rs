@@ -6,7 +6,7 @@ mod validate;
 
 pub(crate) use self::store::Jobs;
 
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use http::Response;
 use serde_json::{json, Map, Value};
@@ -192,18 +192,6 @@ pub(crate) fn stop(ctx: &Ctx<'_>) -> Result<Response<ResponseBody>, ApiError> {
     }
 }
 
-fn time_filter(pairs: &[(String, String)], name: &str) -> Result<Option<SystemTime>, ApiError> {
-    query::get(pairs, name)
-        .map(|raw| {
-            time::parse(raw).ok_or_else(|| {
-                ApiError::validation(format!(
-                    "The value of {name} is not a valid timestamp: {raw}"
-                ))
-            })
-        })
-        .transpose()
-}
-
 pub(crate) fn list(ctx: &Ctx<'_>) -> Result<Response<ResponseBody>, ApiError> {
     let pairs = query::pairs(ctx.query);
     let status = match query::get(&pairs, "statusEquals") {
@@ -216,27 +204,10 @@ pub(crate) fn list(ctx: &Ctx<'_>) -> Result<Response<ResponseBody>, ApiError> {
             )
         })?),
     };
-    if let Some(sort_by) = query::get(&pairs, "sortBy").filter(|s| *s != "CreationTime") {
-        return Err(ApiError::constraint(
-            sort_by,
-            "sortBy",
-            "Member must satisfy enum value set: [CreationTime]",
-        ));
-    }
-    let descending = match query::get(&pairs, "sortOrder") {
-        None | Some("Descending") => true,
-        Some("Ascending") => false,
-        Some(other) => {
-            return Err(ApiError::constraint(
-                other,
-                "sortOrder",
-                "Member must satisfy enum value set: [Ascending, Descending]",
-            ))
-        }
-    };
+    let descending = query::sort_descending(&pairs, "CreationTime")?;
     let name_contains = query::get(&pairs, "nameContains");
-    let after = time_filter(&pairs, "submitTimeAfter")?;
-    let before = time_filter(&pairs, "submitTimeBefore")?;
+    let after = query::time_filter(&pairs, "submitTimeAfter")?;
+    let before = query::time_filter(&pairs, "submitTimeBefore")?;
     let mut matching: Vec<Job> = ctx
         .stores
         .jobs

@@ -181,21 +181,6 @@ pub(crate) fn get(ctx: &Ctx<'_>) -> Result<Response<ResponseBody>, ApiError> {
     Ok(json_response(&describe(&invocation)))
 }
 
-fn time_filter(
-    pairs: &[(String, String)],
-    name: &str,
-) -> Result<Option<std::time::SystemTime>, ApiError> {
-    query::get(pairs, name)
-        .map(|raw| {
-            time::parse(raw).ok_or_else(|| {
-                ApiError::validation(format!(
-                    "The value of {name} is not a valid timestamp: {raw}"
-                ))
-            })
-        })
-        .transpose()
-}
-
 pub(crate) fn list(ctx: &Ctx<'_>) -> Result<Response<ResponseBody>, ApiError> {
     let pairs = query::pairs(ctx.query);
     let status = match query::get(&pairs, "statusEquals") {
@@ -208,26 +193,9 @@ pub(crate) fn list(ctx: &Ctx<'_>) -> Result<Response<ResponseBody>, ApiError> {
             )
         })?),
     };
-    if let Some(sort_by) = query::get(&pairs, "sortBy").filter(|s| *s != "SubmissionTime") {
-        return Err(ApiError::constraint(
-            sort_by,
-            "sortBy",
-            "Member must satisfy enum value set: [SubmissionTime]",
-        ));
-    }
-    let descending = match query::get(&pairs, "sortOrder") {
-        None | Some("Descending") => true,
-        Some("Ascending") => false,
-        Some(other) => {
-            return Err(ApiError::constraint(
-                other,
-                "sortOrder",
-                "Member must satisfy enum value set: [Ascending, Descending]",
-            ))
-        }
-    };
-    let after = time_filter(&pairs, "submitTimeAfter")?;
-    let before = time_filter(&pairs, "submitTimeBefore")?;
+    let descending = query::sort_descending(&pairs, "SubmissionTime")?;
+    let after = query::time_filter(&pairs, "submitTimeAfter")?;
+    let before = query::time_filter(&pairs, "submitTimeBefore")?;
     let mut matching: Vec<Invocation> = ctx
         .stores
         .async_invokes
